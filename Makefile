@@ -1,0 +1,46 @@
+# petitionmap: `make run` starts the dashboard, `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8501
+
+# Work offline from the shared mirror when it is there and no mirror was given.
+ifeq ($(origin PETITIONMAP_MIRROR), undefined)
+ifneq ($(wildcard ../shared/data/README.md),)
+export PETITIONMAP_MIRROR := $(abspath ../shared/data)
+endif
+endif
+
+.PHONY: run test data bench lint browser clean
+
+run: $(VENV)/.runtime data
+	$(BIN)/streamlit run dashboard/app.py --server.port $(PORT)
+
+test: $(VENV)/.dev data browser
+	$(BIN)/python -m pytest
+
+bench: $(VENV)/.dev data browser
+	$(BIN)/python -m benchmarks
+
+data: $(VENV)/.runtime
+	$(BIN)/python -m geo.datasets
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+
+# Browser tests drive Debian's Chromium (Playwright's own browser download does not work here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq chromium; } || echo "chromium missing: install Debian's chromium package for the browser tests"
+
+$(VENV)/.runtime: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(BIN)/python -m pip install -q -r requirements-dev.txt
+	touch $@
+
+clean:
+	rm -rf data/cache dashboard/static/geo .pytest_cache

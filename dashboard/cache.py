@@ -1,0 +1,92 @@
+"""Every st.cache_* of the dashboard lives here; pages call these instead of the core directly."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+
+import streamlit as st
+
+from geo.datasets import ConstituencySet, load_set
+from geo.join import JoinResult, join_petition
+from geo.maps import boundaries_geojson, hex_geojson
+from petitions import loader
+from petitions.api import ListItem, ListPage, PetitionsAPI
+from petitions.model import Petition
+
+STATIC = Path(__file__).resolve().parent / "static"
+PLOTLY_CONFIG = {"topojsonURL": "/app/static/", "displaylogo": False, "scrollZoom": False,
+                 "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
+
+
+@st.cache_resource(show_spinner=False)
+def api() -> PetitionsAPI:
+    """One API client for the process (it holds the max-age cache)."""
+    return PetitionsAPI()
+
+
+@st.cache_resource(show_spinner=False)
+def store():
+    """The snapshot store (SQLite), or None when it cannot be opened."""
+    try:
+        from petitions.store import Store
+    except ImportError:
+        return None
+    try:
+        return Store()
+    except Exception:  # an unwritable store must not take the page down; history is optional here
+        return None
+
+
+@st.cache_resource(show_spinner=False)
+def constituency_set(name: str) -> ConstituencySet:
+    """Reference data of a constituency set (shared, never mutated)."""
+    return load_set(name)
+
+
+@st.cache_data(ttl=60, show_spinner=False, max_entries=64)
+def petition(source: str) -> loader.Loaded:
+    """A petition by number, URL or file; live for up to 60 s (the API's max-age)."""
+    return loader.load(source, api=api(), store=store())
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def joined(_petition: Petition, key: tuple[int, str, int]) -> JoinResult:
+    """The petition joined to its constituency set; `key` identifies the petition's version."""
+    result = join_petition(_petition)
+    constituency_set(result.set_name)
+    return result
+
+
+def join(p: Petition) -> JoinResult:
+    return joined(p, (p.id, str(p.updated_at), p.signature_count))
+
+
+@st.cache_resource(show_spinner=False)
+def geometry_url(set_name: str, view: str) -> str:
+    """URL of the set's map or hex GeoJSON, written once as a static file the browser caches."""
+    table = constituency_set(set_name).table
+    doc = hex_geojson(table) if view == "hex" else boundaries_geojson(table)
+    text = json.dumps(doc, separators=(",", ":"))
+    name = f"{set_name}-{view}-{hashlib.sha1(text.encode()).hexdigest()[:10]}.json"
+    path = STATIC / "geo" / name
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    return f"/app/static/geo/{name}"
+
+
+@st.cache_data(ttl=600, show_spinner=False)
+def mirror_list() -> list[ListItem]:
+    """Petitions available offline (the mirror folder)."""
+    return loader.mirror_petitions()
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def petition_list(state: str, q: str, page: int, archived: bool) -> ListPage:
+    """A page of the official petition list (live)."""
+    return api().list(state=state, q=q, page=page, archived=archived)

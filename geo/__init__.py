@@ -1,0 +1,1 @@
+"""Constituency geography: reference data, joins, metrics, maps and exports."""

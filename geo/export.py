@@ -1,0 +1,99 @@
+"""Exports of a joined petition: CSV, GeoJSON and map pictures; also the command line.
+
+    python -m geo.export SOURCE --csv OUT.csv [--geojson OUT.geojson] [--png OUT.png]
+
+SOURCE is a petition number, a petition.parliament.uk URL or a local JSON file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from geo.datasets import DataError, load_full_boundaries
+from geo.join import JoinResult, join_petition
+from petitions.api import load_petition
+from petitions.model import PetitionError
+
+CSV_COLUMNS = ["ons_code", "name", "mp", "signatures", "population", "per_1000", "share", "index", "rank"]
+EXTRA_COLUMNS = ["rank_rate", "nation", "region", "electorate"]
+
+
+def export_table(result: JoinResult) -> pd.DataFrame:
+    """One row per constituency of the set, sorted by ons_code, export columns first."""
+    table = pd.DataFrame(result.table.drop(columns="geometry"))
+    return table[CSV_COLUMNS + EXTRA_COLUMNS].sort_values("ons_code", ignore_index=True)
+
+
+def to_csv_bytes(result: JoinResult) -> bytes:
+    """The CSV export as bytes."""
+    return export_table(result).to_csv(index=False, float_format="%.6g").encode("utf-8")
+
+
+def to_geojson_bytes(result: JoinResult) -> bytes:
+    """The GeoJSON export (unsimplified boundaries) as bytes."""
+    full = load_full_boundaries(result.set_name)[["ons_code", "geometry"]]
+    frame = gpd.GeoDataFrame(export_table(result).merge(full, on="ons_code", how="left"),
+                             geometry="geometry", crs="EPSG:4326")
+    buffer = io.BytesIO()
+    frame.to_file(buffer, driver="GeoJSON")
+    return buffer.getvalue()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point; returns the exit status."""
+    parser = argparse.ArgumentParser(prog="python -m geo.export", description=__doc__.splitlines()[0])
+    parser.add_argument("source", help="petition number, petition.parliament.uk URL, or JSON file")
+    parser.add_argument("--csv", type=Path, help="write the table as CSV")
+    parser.add_argument("--geojson", type=Path, help="write the table with boundaries as GeoJSON")
+    parser.add_argument("--png", type=Path, help="write a picture of the map as PNG")
+    parser.add_argument("--metric", default="signatures", choices=["signatures", "per_1000", "index"])
+    parser.add_argument("--view", default="map", choices=["map", "hex"])
+    args = parser.parse_args(argv)
+    if not (args.csv or args.geojson or args.png):
+        parser.error("say what to write: --csv, --geojson and/or --png")
+    try:
+        petition = load_petition(args.source)
+        result = join_petition(petition)
+        outputs: list[tuple[Path, Callable[[], bytes]]] = []
+        if args.csv:
+            outputs.append((args.csv, lambda: to_csv_bytes(result)))
+        if args.geojson:
+            outputs.append((args.geojson, lambda: to_geojson_bytes(result)))
+        if args.png:
+            from geo.pictures import map_image
+
+            outputs.append((args.png, lambda: map_image(petition, result, args.metric, view=args.view)))
+        payloads = [(path, make()) for path, make in outputs]  # build all before writing any
+    except (PetitionError, DataError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"petition {petition.id}: {petition.action}")
+    print(f"constituency set: {result.set_name} ({len(result.table)} constituencies, "
+          f"{result.total:,} signatures in constituencies)")
+    print("unmatched codes: " + (", ".join(result.unmatched) if result.unmatched else "none"))
+    for path, payload in payloads:
+        _atomic_write(path, payload)
+        print(f"wrote {path}")
+    return 0
+
+
+def _atomic_write(path: Path, payload: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(payload)
+    os.chmod(tmp, 0o644)
+    os.replace(tmp, path)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

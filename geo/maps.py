@@ -1,0 +1,214 @@
+"""Plotly figures of a joined petition table: geographic choropleth and equal-area hex map.
+
+Both views use one `go.Choropleth` trace (the hex view draws HexJSON hexagons in a flat,
+equirectangular plane), so hover, click selection and legends behave identically.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import shapely
+
+from geo.metrics import SCHEMES, Scheme, class_breaks, classify, ordinal
+
+METRICS: dict[str, str] = {
+    "signatures": "Signatures",
+    "per_1000": "Signatures per 1,000 residents",
+    "index": "Index vs UK (1.0 = typical)",
+}
+VIEWS: dict[str, str] = {"map": "Map", "hex": "Hex map"}
+AREAS: dict[str, tuple[str, str] | None] = {
+    "UK": None,
+    "England": ("nation", "England"),
+    "Scotland": ("nation", "Scotland"),
+    "Wales": ("nation", "Wales"),
+    "Northern Ireland": ("nation", "Northern Ireland"),
+    "London": ("region", "London"),
+}
+# ColorBrewer YlGnBu: sequential and readable with the common colour-vision deficiencies.
+SEQUENTIAL = ["#ffffd9", "#edf8b1", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#0c2c84"]
+# ColorBrewer PuOr (orange = less than typical, purple = more), centred on 1.0.
+DIVERGING = ["#b35806", "#f1a340", "#fee0b6", "#f7f7f7", "#d8daeb", "#998ec3", "#542788"]
+INDEX_BREAKS = [0.5, 0.75, 0.9, 1.1, 1.33, 2.0]  # symmetric in ratio: 0.5 ↔ 2, 0.75 ↔ 1.33
+NO_DATA = "#d9d9d9"
+HEX_DECIMALS = 2
+
+
+def filter_area(table: pd.DataFrame, area: str) -> pd.DataFrame:
+    """Rows of one area preset (UK, a nation, or London)."""
+    if area not in AREAS:
+        raise ValueError(f"unknown area {area!r}; use one of {', '.join(AREAS)}")
+    rule = AREAS[area]
+    return table if rule is None else table[table[rule[0]] == rule[1]]
+
+
+def legend_classes(values: pd.Series, metric: str,
+                   scheme: Scheme = "quantiles") -> tuple[list[float], list[str], list[str]]:
+    """Class upper bounds, their legend labels and colours for a metric."""
+    if metric == "index":
+        breaks = INDEX_BREAKS + [max(float(values.max()), INDEX_BREAKS[-1] + 1e-9)]
+        colours = DIVERGING
+    else:
+        breaks = class_breaks(values, scheme, k=6)
+        colours = _spread(SEQUENTIAL, len(breaks))
+    fmt = _formatter(metric, breaks)
+    labels = []
+    lower = None
+    for i, upper in enumerate(breaks):
+        if i == 0:
+            labels.append(f"≤ {fmt(upper)}" if metric != "signatures" or upper > 0 else "0")
+        elif i == len(breaks) - 1:
+            labels.append(f"> {fmt(lower)}")
+        else:
+            labels.append(f"{fmt(lower)} – {fmt(upper)}")
+        lower = upper
+    return breaks, labels, colours[: len(breaks)]
+
+
+def choropleth(table: gpd.GeoDataFrame, metric: str = "signatures", *, view: str = "map", area: str = "UK",
+               scheme: Scheme = "quantiles", selected: str | None = None, geojson: dict[str, Any] | None = None,
+               title: str | None = None, height: int = 640) -> go.Figure:
+    """A classed choropleth of one metric over the constituencies of an area.
+
+    `geojson` may be passed pre-built (see `boundaries_geojson`/`hex_geojson`) to avoid rebuilding it.
+    """
+    if metric not in METRICS:
+        raise ValueError(f"unknown metric {metric!r}; use one of {', '.join(METRICS)}")
+    if view not in VIEWS:
+        raise ValueError(f"unknown view {view!r}; use one of {', '.join(VIEWS)}")
+    if scheme not in SCHEMES:
+        raise ValueError(f"unknown scheme {scheme!r}; use one of {', '.join(SCHEMES)}")
+    rows = filter_area(table, area)
+    if geojson is None:
+        geojson = hex_geojson(rows) if view == "hex" else boundaries_geojson(rows)
+    values = rows[metric].astype("float64")
+    breaks, labels, colours = legend_classes(values, metric, scheme)
+    k = len(breaks)
+    trace = go.Choropleth(
+        geojson=geojson,
+        locations=rows["ons_code"].tolist(),
+        z=classify(values, breaks).astype("int8"),
+        zmin=-0.5, zmax=k - 0.5,
+        colorscale=_stepped(colours),
+        customdata=_hover_data(rows, len(table)),
+        hovertemplate=("<b>%{customdata[0]}</b><br>%{customdata[1]}<br>"
+                       "Signatures: %{customdata[2]:,}<br>Per 1,000 residents: %{customdata[3]:.2f}<br>"
+                       "Index vs UK: %{customdata[4]:.2f}<br>Rank: %{customdata[5]}<extra></extra>"),
+        marker={"line": {"color": "white", "width": 0.3}},
+        colorbar={"title": {"text": METRICS[metric].replace(" (", "<br>("), "side": "top"},
+                  "tickvals": list(range(k)), "ticktext": labels, "len": 0.6, "thickness": 14,
+                  "x": 1.01, "xanchor": "left", "y": 0.5, "yanchor": "middle"},
+        name="",
+    )
+    fig = go.Figure(trace)
+    if selected and selected in set(rows["ons_code"]):
+        fig.add_trace(go.Choropleth(
+            geojson=geojson, locations=[selected], z=[0], showscale=False, hoverinfo="skip",
+            colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
+            marker={"line": {"color": "#d6004c", "width": 3}}, name="selected"))
+    # Axis ranges (rather than fitbounds) make the frame take the area's own shape, so it fills the chart.
+    x0, y0, x1, y1 = _bounds(rows, view)
+    fig.update_geos(visible=False, lonaxis_range=[x0, x1], lataxis_range=[y0, y1],
+                    projection_type="equirectangular" if view == "hex" else "mercator")
+    fig.update_layout(height=height, margin={"l": 0, "r": 0, "t": 40 if title else 0, "b": 0},
+                      title={"text": title} if title else None, clickmode="event+select", dragmode=False,
+                      uirevision=f"{view}-{area}")
+    return fig
+
+
+def boundaries_geojson(table: gpd.GeoDataFrame) -> dict[str, Any]:
+    """A FeatureCollection of the table's geometries with `id` = ONS code (properties omitted)."""
+    texts = shapely.to_geojson(np.asarray(table.geometry.values))
+    return {"type": "FeatureCollection",
+            "features": [{"type": "Feature", "id": code, "geometry": json.loads(text)}
+                         for code, text in zip(table["ons_code"], texts)]}
+
+
+def hex_geojson(table: pd.DataFrame) -> dict[str, Any]:
+    """Pointy-top hexagons from HexJSON odd-r coordinates (hex_q, hex_r), r increasing northwards."""
+    # Clockwise, as d3-geo (Plotly's renderer) reads exterior rings; the closing vertex repeats the first.
+    corners = [(math.cos(math.radians(a)), math.sin(math.radians(a))) for a in range(390, 30, -60)]
+    features = []
+    xs, ys = _hex_centres(table)
+    for code, cx, cy in zip(table["ons_code"], xs, ys):
+        ring = [[round(cx + dx, HEX_DECIMALS), round(cy + dy, HEX_DECIMALS)] for dx, dy in corners]
+        ring.append(ring[0])
+        features.append({"type": "Feature", "id": code, "geometry": {"type": "Polygon", "coordinates": [ring]}})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def selected_code(points: Sequence[dict[str, Any]], codes: Sequence[str]) -> str | None:
+    """The ONS code a map click selected, from Streamlit's selection points (None if none)."""
+    for point in points:
+        if point.get("curve_number", 0) != 0:
+            continue
+        location = point.get("location")
+        if isinstance(location, str) and location in codes:
+            return location
+        index = point.get("point_index", point.get("point_number"))
+        if isinstance(index, int) and 0 <= index < len(codes):
+            return codes[index]
+    return None
+
+
+def figure_bytes(fig: go.Figure) -> int:
+    """Size of the figure's JSON as sent to the browser."""
+    return len(fig.to_json().encode("utf-8"))
+
+
+def _bounds(rows: pd.DataFrame, view: str) -> tuple[float, float, float, float]:
+    if view == "hex":
+        x, y = _hex_centres(rows)
+        x0, y0, x1, y1 = x.min() - 1, y.min() - 1.2, x.max() + 1, y.max() + 1.2
+    else:
+        x0, y0, x1, y1 = shapely.total_bounds(np.asarray(rows.geometry.values))
+    pad = 0.02 * max(x1 - x0, y1 - y0)
+    return float(x0 - pad), float(y0 - pad), float(x1 + pad), float(y1 + pad)
+
+
+def _hex_centres(rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Centres of odd-r hexes: odd rows are pushed half a hex to the right."""
+    q = rows["hex_q"].to_numpy(dtype="float64")
+    r = rows["hex_r"].to_numpy(dtype="int64")
+    return (q + 0.5 * (r % 2)) * math.sqrt(3), r * 1.5
+
+
+def _hover_data(rows: pd.DataFrame, of: int) -> list[list[Any]]:
+    mp = rows["mp"].fillna("No MP (seat vacant)") if "mp" in rows else pd.Series("", index=rows.index)
+    return [[name, m, int(s), round(float(p), 3), round(float(i), 3), f"{ordinal(int(r))} of {of}"]
+            for name, m, s, p, i, r in zip(rows["name"], mp, rows["signatures"], rows["per_1000"],
+                                           rows["index"], rows["rank"])]
+
+
+def _stepped(colours: list[str]) -> list[list[Any]]:
+    """A colour scale of flat steps, one per class."""
+    k = len(colours)
+    if k == 1:
+        return [[0, colours[0]], [1, colours[0]]]
+    scale = []
+    for i, colour in enumerate(colours):
+        scale += [[i / k, colour], [(i + 1) / k, colour]]
+    return scale
+
+
+def _spread(palette: list[str], k: int) -> list[str]:
+    if k >= len(palette):
+        return palette
+    idx = np.linspace(0, len(palette) - 1, k).round().astype(int)
+    return [palette[i] for i in idx]
+
+
+def _formatter(metric: str, breaks: list[float]):
+    if metric == "signatures":
+        return lambda v: f"{v:,.0f}"
+    top = max(abs(b) for b in breaks) if breaks else 1
+    digits = 2 if top < 10 else 1 if top < 100 else 0
+    return lambda v: f"{v:,.{digits}f}"

@@ -1,0 +1,111 @@
+"""Load a petition the way the dashboard needs: live when possible, else the best saved copy."""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from petitions.api import ListItem, NotFound, PetitionsAPI, Unreachable, parse_source
+from petitions.model import Petition, PetitionError, parse_petition, read_petition_file
+
+MIRROR_ENV = "PETITIONMAP_MIRROR"
+_SNAPSHOT_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{4}\.json$")
+
+
+class SnapshotStore(Protocol):
+    """What the loader needs of the history store (petitions.store.Store)."""
+
+    def add(self, petition: Petition, fetched_at: datetime | None = None) -> int | None: ...
+
+    def latest_document(self, pid: int) -> tuple[dict[str, Any], datetime] | None: ...
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A petition and where it came from: 'live', 'saved' (local store), 'mirror' or 'file'."""
+
+    petition: Petition
+    origin: str
+    as_of: datetime | None
+
+    @property
+    def note(self) -> str:
+        """One line for the page when the data is not live."""
+        when = f"data as of {self.as_of:%d %b %Y %H:%M} UTC" if self.as_of else "date unknown"
+        return {"live": "", "file": f"From a local file ({when}).",
+                "saved": f"petition.parliament.uk is unreachable: showing the saved copy, {when}.",
+                "mirror": f"Offline: showing the local mirror's copy, {when}."}[self.origin]
+
+
+def load(source: str | int | Path, api: PetitionsAPI | None = None, store: SnapshotStore | None = None,
+         mirror: Path | None = None) -> Loaded:
+    """Load from a number, URL or file. Live fetches are stored as snapshots; when the API is
+    unreachable the newest saved or mirrored copy is used instead."""
+    where = parse_source(source)
+    if isinstance(where, Path):
+        petition = read_petition_file(where)
+        return Loaded(petition, "file", petition.updated_at)
+    api = api or PetitionsAPI()
+    try:
+        fetched = api.petition_fetched(where)
+    except NotFound:
+        raise
+    except Unreachable as exc:
+        offline = _offline_copy(where, store, mirror if mirror is not None else mirror_dir())
+        if offline is None:
+            raise PetitionError(f"{exc}; no saved copy of petition {where} — try again when online, "
+                                f"or open a saved JSON file") from None
+        return offline
+    petition = parse_petition(fetched.doc)
+    fetched_at = datetime.fromtimestamp(fetched.fetched_at, UTC)
+    if store is not None:
+        store.add(petition, fetched_at)
+    return Loaded(petition, "live", fetched_at)
+
+
+def mirror_dir() -> Path | None:
+    value = os.environ.get(MIRROR_ENV)
+    return Path(value) if value else None
+
+
+def mirror_petitions(mirror: Path | None = None) -> list[ListItem]:
+    """The petitions in the mirror folder (newest snapshot of snapshot folders), most signed first."""
+    mirror = mirror if mirror is not None else mirror_dir()
+    items: dict[int, ListItem] = {}
+    for path in _mirror_files(mirror):
+        try:
+            p = read_petition_file(path)
+        except PetitionError:
+            continue
+        items[p.id] = ListItem(p.id, p.action, p.state, p.signature_count, p.archived)
+    return sorted(items.values(), key=lambda i: -i.signature_count)
+
+
+def _offline_copy(pid: int, store: SnapshotStore | None, mirror: Path | None) -> Loaded | None:
+    if store is not None:
+        saved = store.latest_document(pid)
+        if saved is not None:
+            return Loaded(parse_petition(saved[0]), "saved", saved[1])
+    for path in _mirror_files(mirror):
+        if path.stem == str(pid) or path.parent.name == str(pid):
+            petition = read_petition_file(path)
+            return Loaded(petition, "mirror", petition.updated_at)
+    return None
+
+
+def _mirror_files(mirror: Path | None) -> list[Path]:
+    """Petition documents in the mirror: <id>.json, and the newest file of each <id>/ snapshot folder."""
+    if mirror is None or not (mirror / "petitions").is_dir():
+        return []
+    folder = mirror / "petitions"
+    files = [p for p in folder.glob("*.json") if p.stem.isdigit()]
+    for sub in folder.iterdir():
+        if sub.is_dir() and sub.name.isdigit():
+            snaps = sorted(p for p in sub.glob("*.json") if _SNAPSHOT_NAME.match(p.name))
+            if snaps and not (folder / f"{sub.name}.json").exists():
+                files.append(snaps[-1])
+    return sorted(files)
