@@ -42,7 +42,7 @@ def petition_picker() -> Loaded | None:
         st.text_input("Petition number or link", key="petition_input", on_change=_typed,
                       placeholder="e.g. 239406 or https://petition.parliament.uk/petitions/239406")
         if st.session_state.get("petition_error"):
-            st.error(st.session_state["petition_error"], icon="⚠️")
+            st.error(st.session_state["petition_error"], icon=":material/error:")
         items, live = _choices()
         labels = {str(i.id): f"{i.action[:70]} ({i.signature_count:,})" for i in items}
         current = str(st.session_state["petition"])
@@ -75,7 +75,7 @@ def header(p: Petition, loaded: Loaded) -> None:
         bits.append(f"{p.parliament} parliament")
     st.markdown(" · ".join(bits) + f" · [View on petition.parliament.uk]({p.url})")
     if loaded.note:
-        st.info(loaded.note, icon="🕒")
+        st.info(loaded.note, icon=":material/cloud_off:")
     with st.expander("Background and details"):
         st.write(p.background or "—")
         if p.additional_details:

@@ -20,7 +20,7 @@ import pandas as pd
 
 from geo.datasets import DataError, load_full_boundaries
 from geo.join import JoinResult, join_petition
-from petitions.api import load_petition
+from petitions.loader import load
 from petitions.model import PetitionError
 
 CSV_COLUMNS = ["ons_code", "name", "mp", "signatures", "population", "per_1000", "share", "index", "rank"]
@@ -61,7 +61,8 @@ def main(argv: list[str] | None = None) -> int:
     if not (args.csv or args.geojson or args.png):
         parser.error("say what to write: --csv, --geojson and/or --png")
     try:
-        petition = load_petition(args.source)
+        loaded = load(args.source)
+        petition = loaded.petition
         result = join_petition(petition)
         outputs: list[tuple[Path, Callable[[], bytes]]] = []
         if args.csv:
@@ -77,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     print(f"petition {petition.id}: {petition.action}")
+    if loaded.note:
+        print(loaded.note)
     print(f"constituency set: {result.set_name} ({len(result.table)} constituencies, "
           f"{result.total:,} signatures in constituencies)")
     print("unmatched codes: " + (", ".join(result.unmatched) if result.unmatched else "none"))

@@ -124,6 +124,15 @@ def choropleth(table: gpd.GeoDataFrame, metric: str = "signatures", *, view: str
     return fig
 
 
+def bar_chart(frame: pd.DataFrame, x: str, y: str, *, title: str = "", height: int = 420) -> go.Figure:
+    """A horizontal bar chart, largest at the top."""
+    fig = go.Figure(go.Bar(x=frame[x], y=frame[y], orientation="h", marker_color=SEQUENTIAL[-2],
+                           hovertemplate="%{y}: %{x:,}<extra></extra>"))
+    fig.update_layout(title=title or None, height=height, margin={"l": 0, "r": 10, "t": 40 if title else 0, "b": 0},
+                      yaxis={"autorange": "reversed"}, xaxis={"tickformat": ","})
+    return fig
+
+
 def boundaries_geojson(table: gpd.GeoDataFrame) -> dict[str, Any]:
     """A FeatureCollection of the table's geometries with `id` = ONS code (properties omitted)."""
     texts = shapely.to_geojson(np.asarray(table.geometry.values))

@@ -3,9 +3,38 @@
 import streamlit as st
 
 from dashboard import cache, ui
-from geo.export import export_table, to_csv_bytes
-from geo.maps import AREAS, METRICS, VIEWS, choropleth, selected_code
+from geo.breakdowns import abroad, by_nation, by_region, totals
+from geo.datasets import petition_attribution
+from geo.export import export_table, to_csv_bytes, to_geojson_bytes
+from geo.maps import AREAS, METRICS, VIEWS, bar_chart, choropleth, selected_code
 from geo.metrics import SCHEMES, ordinal
+from geo.pictures import map_image
+
+
+def constituency_panel(table, code: str) -> None:
+    """Figures of the selected constituency, compared with its region, nation and the UK."""
+    row = table.set_index("ons_code").loc[code]
+    of = len(table)
+    with st.container(border=True):
+        st.markdown(f"### {row['name']}")
+        st.caption(f"{row['mp'] or 'No MP listed (seat vacant)'} · {row['region']}, {row['nation']} · {code}")
+        cols = st.columns(2)
+        cols[0].metric("Signatures", f"{int(row['signatures']):,}")
+        cols[1].metric(f"Rank of {of}", ordinal(int(row["rank"])), help="by number of signatures")
+        cols = st.columns(2)
+        cols[0].metric("Per 1,000 residents", f"{row['per_1000']:.2f}",
+                       help=f"{ordinal(int(row['rank_rate']))} of {of} by signatures per resident")
+        cols[1].metric("Index vs UK", f"{row['index']:.2f}", help="1.0 = the UK rate; 2.0 = twice it")
+        rates = {label: rate_per_1000(table[table[col] == row[col]]) for label, col in
+                 ((row["region"], "region"), (row["nation"], "nation"))}
+        rates["the UK"] = rate_per_1000(table)
+        st.markdown(f"Per 1,000 residents: **{row['per_1000']:.2f}** here · "
+                    + " · ".join(f"{v:.2f} in {k}" for k, v in rates.items()))
+
+
+def rate_per_1000(rows) -> float:
+    return float(rows["signatures"].sum() / rows["population"].sum() * 1000)
+
 
 loaded = ui.petition_picker()
 if loaded is None:
@@ -55,43 +84,57 @@ with right:
 
 with left:
     ui.progress(p)
+    options = [""] + sorted(codes, key=lambda c: names[c])
+    st.selectbox("Find a constituency", options, key="c", format_func=lambda c: names.get(c, "Type to search…"))
+    code = st.session_state["c"]
+    if code:
+        constituency_panel(table, code)
     st.subheader("Top 10 constituencies")
-    column = metric if metric != "index" else "index"
-    top = table.nlargest(10, column)[["name", "signatures", "per_1000", "index"]]
+    top = table.nlargest(10, metric)[["name", "signatures", "per_1000", "index"]]
     st.dataframe(top.rename(columns={"name": "Constituency", "signatures": "Signatures",
                                      "per_1000": "Per 1,000", "index": "Index vs UK"}),
                  hide_index=True, width="stretch",
                  column_config={"Per 1,000": st.column_config.NumberColumn(format="%.2f"),
                                 "Index vs UK": st.column_config.NumberColumn(format="%.2f")})
 
-st.subheader("Constituency")
-options = [""] + sorted(codes, key=lambda c: names[c])
-st.selectbox("Find a constituency", options, key="c", format_func=lambda c: names.get(c, "Type to search…"))
-code = st.session_state["c"]
-if code:
-    row = table.set_index("ons_code").loc[code]
-    of = len(table)
-    nation = table[table["nation"] == row["nation"]]
-    region = table[table["region"] == row["region"]]
-    st.markdown(f"### {row['name']}")
-    st.caption(f"{row['mp'] or 'No MP listed (seat vacant)'} · {row['region']}, {row['nation']} · {code}")
-    cols = st.columns(4)
-    cols[0].metric("Signatures", f"{int(row['signatures']):,}", help=f"Rank {ordinal(int(row['rank']))} of {of}")
-    cols[1].metric("Per 1,000 residents", f"{row['per_1000']:.2f}",
-                   help=f"Rank {ordinal(int(row['rank_rate']))} of {of}")
-    cols[2].metric("Index vs UK", f"{row['index']:.2f}", help="1.0 = the UK rate; 2.0 = twice it")
-    cols[3].metric("Rank", f"{ordinal(int(row['rank']))} of {of}",
-                   help=f"by signatures; {ordinal(int(row['rank_rate']))} of {of} per 1,000 residents")
-    nation_rate = nation["signatures"].sum() / nation["population"].sum() * 1000
-    region_rate = region["signatures"].sum() / region["population"].sum() * 1000
-    st.markdown(f"Per 1,000 residents: **{row['per_1000']:.2f}** here · {region_rate:.2f} in {row['region']} · "
-                f"{nation_rate:.2f} in {row['nation']} · "
-                f"{table['signatures'].sum() / table['population'].sum() * 1000:.2f} in the UK")
+st.subheader("Breakdowns")
+split = totals(p)
+st.caption(f"Of {split['total']:,} signatures, {split['constituencies']:,} are matched to a UK constituency, "
+           f"{split['abroad']:,} come from abroad and {split['unmatched']:,} are from the UK but unmatched "
+           "(e.g. unrecognised postcodes). Constituency and map figures exclude signatures from abroad.")
+nations, regions, countries = st.tabs(["By nation", "By region", "From abroad"])
+columns = {"nation": "Nation", "region": "Region", "signatures": st.column_config.NumberColumn("Signatures", format="localized"),
+           "population": st.column_config.NumberColumn("Residents", format="localized"),
+           "per_1000": st.column_config.NumberColumn("Per 1,000 residents", format="%.2f")}
+with nations:
+    st.dataframe(by_nation(table), hide_index=True, width="stretch", column_config=columns)
+with regions:
+    region_table, source = by_region(p, table)
+    st.dataframe(region_table, hide_index=True, width="stretch", column_config=columns)
+    st.caption(f"Regional counts {source}.")
+with countries:
+    foreign = abroad(p)
+    if foreign.empty:
+        st.write("No signatures from abroad.")
+    else:
+        st.plotly_chart(bar_chart(foreign.head(15), "signatures", "country", title="Top countries outside the UK"),
+                        config=cache.PLOTLY_CONFIG, width="stretch")
+        st.dataframe(foreign, hide_index=True, width="stretch")
 
-with st.expander("All constituencies (table)"):
+with st.expander("All constituencies: table and downloads"):
     st.dataframe(export_table(result), hide_index=True, width="stretch")
-    st.download_button("Download CSV", to_csv_bytes(result), file_name=f"petition-{p.id}-constituencies.csv",
-                       mime="text/csv")
+    shown = {"metric": metric, "view": view, "area": area, "scheme": scheme, "selected": code or None}
+    stem = f"petition-{p.id}-{metric}-{view}-{area.lower().replace(' ', '-')}"
+    cols = st.columns(4)
+    cols[0].download_button("CSV", to_csv_bytes(result), file_name=f"petition-{p.id}.csv", mime="text/csv",
+                            on_click="ignore", icon=":material/table:")
+    cols[1].download_button("GeoJSON", lambda: to_geojson_bytes(result), file_name=f"petition-{p.id}.geojson",
+                            mime="application/geo+json", on_click="ignore", icon=":material/public:")
+    cols[2].download_button("Map PNG", lambda: map_image(p, result, **shown), file_name=f"{stem}.png",
+                            mime="image/png", on_click="ignore", icon=":material/image:")
+    cols[3].download_button("Map SVG", lambda: map_image(p, result, fmt="svg", **shown), file_name=f"{stem}.svg",
+                            mime="image/svg+xml", on_click="ignore", icon=":material/draw:")
+    st.caption(f"{petition_attribution()}. " + " ".join(cache.constituency_set(result.set_name).attribution))
 
 if result.unmatched:
     st.warning(f"{len(result.unmatched)} code(s) in the petition are not {result.set_name} constituencies: "
