@@ -7,14 +7,16 @@ import json
 import os
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 
+from geo.across import constituency_across
 from geo.datasets import ConstituencySet, load_set
 from geo.join import JoinResult, join_petition
 from geo.maps import boundaries_geojson, hex_geojson
 from petitions import loader
 from petitions.api import ListItem, ListPage, PetitionsAPI
-from petitions.model import Petition
+from petitions.model import Petition, parse_petition
 
 STATIC = Path(__file__).resolve().parent / "static"
 PLOTLY_CONFIG = {"topojsonURL": "/app/static/", "displaylogo": False, "scrollZoom": False,
@@ -90,3 +92,33 @@ def mirror_list() -> list[ListItem]:
 def petition_list(state: str, q: str, page: int, archived: bool) -> ListPage:
     """A page of the official petition list (live)."""
     return api().list(state=state, q=q, page=page, archived=archived)
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def known_petitions() -> list[tuple[Petition, str]]:
+    """Every petition the app has stored (the snapshot store) or can read offline (the mirror)."""
+    found: dict[int, tuple[Petition, str]] = {p.id: (p, "local mirror") for p in loader.mirror_documents()}
+    history = store()
+    if history is not None:
+        for pid in history.petitions()["id"]:
+            saved = history.latest_document(int(pid))
+            if saved is not None:
+                found[int(pid)] = (parse_petition(saved[0]), "saved by this app")
+    return list(found.values())
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def across(code: str) -> pd.DataFrame:
+    """One constituency across every known petition."""
+    return constituency_across(known_petitions(), code)
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def local_petitions(slug: str) -> list[ListItem]:
+    """Live: popular petitions in a constituency (current parliament)."""
+    return api().local(slug)
+
+
+def offline_list(state: str, q: str, page: int) -> tuple[list[ListItem], int]:
+    """The petition list from what is held locally (mirror and store), with the live list's filters."""
+    return loader.offline_list([p for p, _ in known_petitions()], state, q, page)

@@ -159,3 +159,15 @@ def _choices():
         return cache.petition_list("open", "", 1, False).items, True
     except PetitionError:
         return cache.mirror_list(), False
+
+
+PAGES = Path(__file__).resolve().parent / "views"
+
+
+def open_petition(pid: str, code: str | None = None) -> None:
+    """Go to the petition page showing this petition."""
+    _switch(pid)
+    params = {"petition": pid} | ({"c": code} if code else {})
+    if code:
+        st.session_state["c"] = code
+    st.switch_page(PAGES / "petition.py", query_params=params)

@@ -75,10 +75,11 @@ def legend_classes(values: pd.Series, metric: str,
 
 def choropleth(table: gpd.GeoDataFrame, metric: str = "signatures", *, view: str = "map", area: str = "UK",
                scheme: Scheme = "quantiles", selected: str | None = None, geojson: dict[str, Any] | None = None,
-               title: str | None = None, height: int = 640) -> go.Figure:
+               title: str | None = None, height: int = 640, scale: pd.DataFrame | None = None) -> go.Figure:
     """A classed choropleth of one metric over the constituencies of an area.
 
-    `geojson` may be passed pre-built (see `boundaries_geojson`/`hex_geojson`) to avoid rebuilding it.
+    `geojson` may be given as a URL or pre-built (see `boundaries_geojson`/`hex_geojson`); `scale`, a
+    larger table whose values set the colour classes (e.g. the whole UK behind a few neighbours).
     """
     if metric not in METRICS:
         raise ValueError(f"unknown metric {metric!r}; use one of {', '.join(METRICS)}")
@@ -90,7 +91,7 @@ def choropleth(table: gpd.GeoDataFrame, metric: str = "signatures", *, view: str
     if geojson is None:
         geojson = hex_geojson(rows) if view == "hex" else boundaries_geojson(rows)
     values = rows[metric].astype("float64")
-    breaks, labels, colours = legend_classes(values, metric, scheme)
+    breaks, labels, colours = legend_classes(values if scale is None else scale[metric], metric, scheme)
     k = len(breaks)
     trace = go.Choropleth(
         geojson=geojson,

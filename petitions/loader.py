@@ -74,15 +74,20 @@ def mirror_dir() -> Path | None:
 
 def mirror_petitions(mirror: Path | None = None) -> list[ListItem]:
     """The petitions in the mirror folder (newest snapshot of snapshot folders), most signed first."""
-    mirror = mirror if mirror is not None else mirror_dir()
-    items: dict[int, ListItem] = {}
-    for path in _mirror_files(mirror):
+    items = {p.id: ListItem(p.id, p.action, p.state, p.signature_count, p.archived)
+             for p in mirror_documents(mirror)}
+    return sorted(items.values(), key=lambda i: -i.signature_count)
+
+
+def mirror_documents(mirror: Path | None = None) -> list[Petition]:
+    """Every petition document of the mirror folder (newest snapshot of snapshot folders)."""
+    out = []
+    for path in _mirror_files(mirror if mirror is not None else mirror_dir()):
         try:
-            p = read_petition_file(path)
+            out.append(read_petition_file(path))
         except PetitionError:
             continue
-        items[p.id] = ListItem(p.id, p.action, p.state, p.signature_count, p.archived)
-    return sorted(items.values(), key=lambda i: -i.signature_count)
+    return out
 
 
 def _offline_copy(pid: int, store: SnapshotStore | None, mirror: Path | None) -> Loaded | None:
@@ -109,3 +114,38 @@ def _mirror_files(mirror: Path | None) -> list[Path]:
             if snaps and not (folder / f"{sub.name}.json").exists():
                 files.append(snaps[-1])
     return sorted(files)
+
+
+PAGE_SIZE = 50  # the official list endpoint's page size
+
+
+def offline_list(petitions: list[Petition], state: str = "open", q: str = "",
+                 page: int = 1) -> tuple[list[ListItem], int]:
+    """The list endpoint's filters (state, words of q) and paging over petitions held locally.
+
+    Returns one page of items, most signed first, and the number of the last page.
+    """
+    words = [w for w in q.lower().split() if w]
+    matched = [p for p in petitions if _in_state(p, state)
+               and all(w in f"{p.action} {p.background}".lower() for w in words)]
+    matched.sort(key=lambda p: -p.signature_count)
+    last = max(1, -(-len(matched) // PAGE_SIZE))
+    chunk = matched[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+    return [ListItem(p.id, p.action, p.state, p.signature_count, p.archived) for p in chunk], last
+
+
+def _in_state(p: Petition, state: str) -> bool:
+    """The official list's states, derived from a petition document."""
+    responded = p.government_response is not None or p.government_response_at is not None
+    debated = p.debate is not None or p.debate_outcome_at is not None
+    return {
+        "all": True,
+        "open": p.state == "open",
+        "closed": p.state == "closed",
+        "rejected": p.state == "rejected",
+        "awaiting_response": p.response_threshold_reached_at is not None and not responded,
+        "with_response": responded,
+        "awaiting_debate": p.debate_threshold_reached_at is not None and not debated,
+        "debated": debated and p.debate is not None,
+        "not_debated": p.debate_outcome_at is not None and p.debate is None,
+    }.get(state, False)

@@ -103,7 +103,8 @@ st.caption(f"Of {split['total']:,} signatures, {split['constituencies']:,} are m
            f"{split['abroad']:,} come from abroad and {split['unmatched']:,} are from the UK but unmatched "
            "(e.g. unrecognised postcodes). Constituency and map figures exclude signatures from abroad.")
 nations, regions, countries = st.tabs(["By nation", "By region", "From abroad"])
-columns = {"nation": "Nation", "region": "Region", "signatures": st.column_config.NumberColumn("Signatures", format="localized"),
+columns = {"nation": "Nation", "region": "Region",
+           "signatures": st.column_config.NumberColumn("Signatures", format="localized"),
            "population": st.column_config.NumberColumn("Residents", format="localized"),
            "per_1000": st.column_config.NumberColumn("Per 1,000 residents", format="%.2f")}
 with nations:
