@@ -94,7 +94,8 @@ with left:
     st.dataframe(top.rename(columns={"name": "Constituency", "signatures": "Signatures",
                                      "per_1000": "Per 1,000", "index": "Index vs UK"}),
                  hide_index=True, width="stretch",
-                 column_config={"Per 1,000": st.column_config.NumberColumn(format="%.2f"),
+                 column_config={"Signatures": st.column_config.NumberColumn(format="localized"),
+                                "Per 1,000": st.column_config.NumberColumn(format="%.2f"),
                                 "Index vs UK": st.column_config.NumberColumn(format="%.2f")})
 
 st.subheader("Breakdowns")
