@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sqlite3
 from pathlib import Path
 
 import pandas as pd
@@ -14,9 +15,10 @@ from geo.across import constituency_across
 from geo.datasets import ConstituencySet, load_set
 from geo.join import JoinResult, join_petition
 from geo.maps import boundaries_geojson, hex_geojson
+from geo.trends import Trend, build_trend
 from petitions import loader
 from petitions.api import ListItem, ListPage, PetitionsAPI
-from petitions.model import Petition, parse_petition
+from petitions.model import Petition, PetitionError, parse_petition
 
 STATIC = Path(__file__).resolve().parent / "static"
 PLOTLY_CONFIG = {"topojsonURL": "/app/static/", "displaylogo": False, "scrollZoom": False,
@@ -37,8 +39,10 @@ def store():
     except ImportError:
         return None
     try:
-        return Store()
-    except Exception:  # an unwritable store must not take the page down; history is optional here
+        store = Store()
+        loader.seed_store(store)
+        return store
+    except (OSError, sqlite3.Error, PetitionError):  # an unusable store must not take the page down
         return None
 
 
@@ -122,3 +126,15 @@ def local_petitions(slug: str) -> list[ListItem]:
 def offline_list(state: str, q: str, page: int) -> tuple[list[ListItem], int]:
     """The petition list from what is held locally (mirror and store), with the live list's filters."""
     return loader.offline_list([p for p, _ in known_petitions()], state, q, page)
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def history(pid: int) -> Trend | None:
+    """A petition's stored snapshots as a Trend (None when the store is unavailable or empty)."""
+    saved = store()
+    if saved is None:
+        return None
+    snapshots = saved.snapshots(pid)
+    if snapshots.empty:
+        return None
+    return build_trend(snapshots, saved.counts(pid))

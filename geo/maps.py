@@ -75,7 +75,8 @@ def legend_classes(values: pd.Series, metric: str,
 
 def choropleth(table: gpd.GeoDataFrame, metric: str = "signatures", *, view: str = "map", area: str = "UK",
                scheme: Scheme = "quantiles", selected: str | None = None, geojson: dict[str, Any] | None = None,
-               title: str | None = None, height: int = 640, scale: pd.DataFrame | None = None) -> go.Figure:
+               title: str | None = None, height: int = 640, scale: pd.DataFrame | None = None,
+               legend_title: str | None = None) -> go.Figure:
     """A classed choropleth of one metric over the constituencies of an area.
 
     `geojson` may be given as a URL or pre-built (see `boundaries_geojson`/`hex_geojson`); `scale`, a
@@ -104,7 +105,7 @@ def choropleth(table: gpd.GeoDataFrame, metric: str = "signatures", *, view: str
                        "Signatures: %{customdata[2]:,}<br>Per 1,000 residents: %{customdata[3]:.2f}<br>"
                        "Index vs UK: %{customdata[4]:.2f}<br>Rank: %{customdata[5]}<extra></extra>"),
         marker={"line": {"color": "white", "width": 0.3}},
-        colorbar={"title": {"text": METRICS[metric].replace(" (", "<br>("), "side": "top"},
+        colorbar={"title": {"text": legend_title or METRICS[metric].replace(" (", "<br>("), "side": "top"},
                   "tickvals": list(range(k)), "ticktext": labels, "len": 0.6, "thickness": 14,
                   "x": 1.01, "xanchor": "left", "y": 0.5, "yanchor": "middle"},
         name="",
@@ -125,12 +126,81 @@ def choropleth(table: gpd.GeoDataFrame, metric: str = "signatures", *, view: str
     return fig
 
 
+def animated_choropleth(frames: Sequence[tuple[str, pd.DataFrame]], metric: str, *, view: str = "map",
+                        area: str = "UK", geojson: dict[str, Any] | str | None = None,
+                        legend_title: str | None = None, height: int = 640) -> go.Figure:
+    """A choropleth with a time slider and a play button, one frame per (label, table).
+
+    Every table must hold the same constituencies in the same order (joined to one set). The colour
+    classes are computed over all frames so that a colour means the same value throughout.
+    """
+    if not frames:
+        raise ValueError("no frames to animate")
+    shown = [filter_area(table, area) for _, table in frames]
+    base = shown[0]
+    if geojson is None:
+        geojson = hex_geojson(base) if view == "hex" else boundaries_geojson(base)
+    everything = pd.concat([rows[metric] for rows in shown], ignore_index=True).astype("float64")
+    breaks, labels, colours = legend_classes(everything, metric if metric in METRICS else "per_1000")
+    k = len(breaks)
+
+    def frame_data(rows: pd.DataFrame) -> dict[str, Any]:
+        values = rows[metric].astype("float64")
+        return {"z": classify(values, breaks).astype("int8"),
+                "customdata": np.column_stack([values.round(3), rows["signatures"]])}
+
+    hover = ("<b>%{text}</b><br>" + (legend_title or METRICS.get(metric, metric)) + ": %{customdata[0]:,}"
+             "<br>Signatures: %{customdata[1]:,}<extra></extra>")
+    fig = go.Figure(go.Choropleth(
+        geojson=geojson, locations=base["ons_code"].tolist(), text=base["name"].tolist(), zmin=-0.5,
+        zmax=k - 0.5, colorscale=_stepped(colours), hovertemplate=hover, name="",
+        marker={"line": {"color": "white", "width": 0.3}},
+        colorbar={"title": {"text": legend_title or METRICS.get(metric, metric), "side": "top"},
+                  "tickvals": list(range(k)), "ticktext": labels, "len": 0.6, "thickness": 14},
+        **frame_data(base)))
+    fig.frames = [go.Frame(name=label, data=[go.Choropleth(**frame_data(rows))]) for (label, _), rows in
+                  zip(frames, shown)]
+    step_args = {"mode": "immediate", "frame": {"duration": 0, "redraw": True}, "transition": {"duration": 0}}
+    fig.update_layout(
+        sliders=[{"active": 0, "currentvalue": {"prefix": "Snapshot: "}, "pad": {"t": 10},
+                  "steps": [{"label": label, "method": "animate", "args": [[label], step_args]}
+                            for label, _ in frames]}],
+        updatemenus=[{"type": "buttons", "showactive": False, "x": 0, "y": 0, "xanchor": "left", "yanchor": "top",
+                      "pad": {"t": 50}, "buttons": [
+                          {"label": "▶ Play", "method": "animate",
+                           "args": [None, {**step_args, "frame": {"duration": 700, "redraw": True},
+                                           "fromcurrent": True}]},
+                          {"label": "❚❚ Pause", "method": "animate", "args": [[None], step_args]}]}],
+        height=height, margin={"l": 0, "r": 0, "t": 0, "b": 0}, dragmode=False)
+    x0, y0, x1, y1 = _bounds(base, view)
+    fig.update_geos(visible=False, lonaxis_range=[x0, x1], lataxis_range=[y0, y1],
+                    projection_type="equirectangular" if view == "hex" else "mercator")
+    return fig
+
+
 def bar_chart(frame: pd.DataFrame, x: str, y: str, *, title: str = "", height: int = 420) -> go.Figure:
     """A horizontal bar chart, largest at the top."""
     fig = go.Figure(go.Bar(x=frame[x], y=frame[y], orientation="h", marker_color=SEQUENTIAL[-2],
                            hovertemplate="%{y}: %{x:,}<extra></extra>"))
     fig.update_layout(title=title or None, height=height, margin={"l": 0, "r": 10, "t": 40 if title else 0, "b": 0},
                       yaxis={"autorange": "reversed"}, xaxis={"tickformat": ","})
+    return fig
+
+
+def line_chart(frame: pd.DataFrame, x: str, y: str, *, title: str = "", bars: bool = False,
+               thresholds: dict[int, str] | None = None, height: int = 360) -> go.Figure:
+    """A time series (line, or bars), with optional labelled horizontal threshold lines."""
+    trace = (go.Bar(x=frame[x], y=frame[y], marker_color=SEQUENTIAL[-3], hovertemplate="%{x}: %{y:,.0f}<extra></extra>")
+             if bars else go.Scatter(x=frame[x], y=frame[y], mode="lines+markers", line={"color": SEQUENTIAL[-2]},
+                                     hovertemplate="%{x}: %{y:,}<extra></extra>"))
+    fig = go.Figure(trace)
+    top = float(frame[y].max()) if len(frame) else 0.0
+    for level, label in (thresholds or {}).items():
+        if top / 50 <= level <= max(top * 1.5, min(thresholds)):  # only lines that fit the chart's scale
+            fig.add_hline(y=level, line_dash="dot", line_color="#d6004c", annotation_text=label,
+                          annotation_position="top left")
+    fig.update_layout(title=title or None, height=height, margin={"l": 0, "r": 10, "t": 40 if title else 0, "b": 0},
+                      yaxis={"tickformat": ",", "rangemode": "tozero"})
     return fig
 
 

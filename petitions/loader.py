@@ -90,6 +90,22 @@ def mirror_documents(mirror: Path | None = None) -> list[Petition]:
     return out
 
 
+def seed_store(store: Any, mirror: Path | None = None) -> int:
+    """Put the mirror's petitions and snapshot series into a store (idempotent); returns snapshots added."""
+    mirror = mirror if mirror is not None else mirror_dir()
+    if mirror is None or not (mirror / "petitions").is_dir():
+        return 0
+    added = 0
+    for sub in sorted((mirror / "petitions").iterdir()):  # snapshot series first: they carry fetch times
+        if sub.is_dir() and sub.name.isdigit():
+            added += store.import_folder(sub)
+        elif sub.is_dir() and sub.name.endswith("-timeseries") and sub.name.split("-")[0].isdigit():
+            added += store.import_timeseries(sub)
+    for petition in mirror_documents(mirror):
+        added += store.add(petition, petition.updated_at) is not None
+    return added
+
+
 def _offline_copy(pid: int, store: SnapshotStore | None, mirror: Path | None) -> Loaded | None:
     if store is not None:
         saved = store.latest_document(pid)
