@@ -1,0 +1,48 @@
+"""Shared fixtures: the real data mirror, an isolated cache-independent store, small synthetic sets."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+import shapely
+
+ROOT = Path(__file__).resolve().parent.parent
+MIRROR = Path(os.environ.get("PETITIONMAP_MIRROR") or ROOT.parent / "shared" / "data").resolve()
+os.environ["PETITIONMAP_MIRROR"] = str(MIRROR)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_store(tmp_path_factory):
+    """No test writes the developer's own snapshot store."""
+    os.environ["PETITIONMAP_STORE"] = str(tmp_path_factory.mktemp("store") / "history.sqlite")
+    yield
+
+
+@pytest.fixture(scope="session")
+def mirror() -> Path:
+    assert (MIRROR / "README.md").is_file(), f"the data mirror is missing at {MIRROR}"
+    return MIRROR
+
+
+@pytest.fixture(scope="session")
+def petition_files(mirror) -> dict[str, Path]:
+    """Every real petition document of the mirror, by a short name."""
+    files = {p.stem: p for p in sorted((mirror / "petitions").glob("*.json")) if p.stem.isdigit()}
+    files |= {f"241584@{p.stem}": p for p in sorted((mirror / "petitions" / "241584").glob("*.json"))}
+    return files
+
+
+def squares_set(codes: list[str], populations: list[int], name: str = "pcon2024"):
+    """A tiny synthetic constituency set: unit squares in a row, with the given codes and populations."""
+    from geo.datasets import ConstituencySet
+
+    table = gpd.GeoDataFrame({
+        "ons_code": codes, "name": [f"Seat {c}" for c in codes],
+        "nation": ["England"] * len(codes), "region": ["London"] * len(codes),
+        "population": populations, "electorate": [p // 2 for p in populations],
+        "hex_q": list(range(len(codes))), "hex_r": [0] * len(codes),
+    }, geometry=[shapely.box(i, 0, i + 1, 1) for i in range(len(codes))], crs="EPSG:4326")
+    return ConstituencySet(name, table, ("synthetic",))
