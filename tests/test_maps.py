@@ -1,0 +1,110 @@
+import json
+
+import pytest
+import shapely
+
+from geo.join import join_petition
+from geo.maps import (AREAS, DIVERGING, METRICS, VIEWS, animated_choropleth, boundaries_geojson, choropleth,
+                      filter_area, hex_geojson, legend_classes, selected_code)
+from petitions.model import read_petition_file
+
+
+@pytest.fixture(scope="module")
+def table(petition_files):
+    return join_petition(read_petition_file(petition_files["239406"])).table
+
+
+CODES = ["E14000530", "E14000531", "E14000532"]
+
+
+@pytest.mark.parametrize("points, expected", [
+    ([{"curve_number": 0, "point_index": 1, "location": "E14000532"}], "E14000532"),  # location wins
+    ([{"curve_number": 0, "point_index": 1}], "E14000531"),
+    ([{"curve_number": 0, "point_number": 2}], "E14000532"),
+    ([{"curve_number": 1, "point_index": 0}], None),  # the highlight outline is not a choice
+    ([{"curve_number": 1, "point_index": 0}, {"curve_number": 0, "point_index": 0}], "E14000530"),
+    ([{"curve_number": 0, "point_index": 9}], None),
+    ([], None),
+])
+def test_selected_code(points, expected):
+    assert selected_code(points, CODES) == expected
+
+
+@pytest.mark.parametrize("area, count", [("UK", 650), ("England", 533), ("Scotland", 59), ("Wales", 40),
+                                         ("Northern Ireland", 18), ("London", 73)])
+@pytest.mark.parametrize("view", list(VIEWS))
+def test_areas_and_views(table, area, count, view):
+    fig = choropleth(table, "per_1000", view=view, area=area)
+    assert len(fig.data[0].locations) == count
+    ids = {f["id"] for f in fig.data[0].geojson["features"]}
+    assert set(fig.data[0].locations) <= ids
+
+
+@pytest.mark.parametrize("metric", list(METRICS))
+def test_legend_classes_are_ordered_and_cover_the_values(table, metric):
+    breaks, labels, colours = legend_classes(table[metric], metric)
+    assert breaks == sorted(breaks) and breaks[-1] >= table[metric].max()
+    assert len(labels) == len(breaks) == len(colours)
+    fig = choropleth(table, metric)
+    assert list(fig.data[0].colorbar.ticktext) == labels
+    assert fig.data[0].z.max() <= len(breaks) - 1
+
+
+def test_index_uses_the_diverging_palette_centred_on_one(table):
+    breaks, labels, colours = legend_classes(table["index"], "index")
+    assert colours == DIVERGING
+    middle = breaks.index(1.1)
+    assert breaks[middle - 1] == 0.9 and colours[middle] == "#f7f7f7"  # 0.9–1.1 is neutral
+
+
+def test_selected_constituency_is_outlined(table):
+    fig = choropleth(table, "signatures", selected="E14000602")
+    assert len(fig.data) == 2 and list(fig.data[1].locations) == ["E14000602"]
+    assert fig.data[1].hoverinfo == "skip"
+
+
+def test_hover_names_mp_count_rate_and_rank(table):
+    fig = choropleth(table, "signatures")
+    row = list(fig.data[0].locations).index("E14000602")
+    # 100 signatures, 145,072 residents; UK: 13,933 of 67,080,418
+    assert list(fig.data[0].customdata[row]) == [
+        "Bristol West", "Thangam Debbonaire MP", 100, pytest.approx(100 / 145072 * 1000, abs=1e-3),
+        pytest.approx((100 / 145072) / (13933 / 67080418), abs=1e-3), "1st of 650"]
+    assert "Rank" in fig.data[0].hovertemplate
+
+
+def test_geojson_by_url_keeps_the_figure_small(table):
+    inline = choropleth(table, "signatures")
+    linked = choropleth(table, "signatures", geojson="/app/static/geo/x.json")
+    assert len(linked.to_json()) < 120_000 < len(inline.to_json())
+
+
+def test_hexes_are_closed_clockwise_and_disjoint(table):
+    doc = hex_geojson(table)
+    rings = [f["geometry"]["coordinates"][0] for f in doc["features"]]
+    assert all(r[0] == r[-1] and len(r) == 7 for r in rings)
+    polygons = [shapely.Polygon(r) for r in rings]
+    assert not any(shapely.is_ccw(p.exterior) for p in polygons)
+    assert shapely.area(shapely.union_all(polygons)) == pytest.approx(sum(p.area for p in polygons), rel=1e-3)
+
+
+def test_boundaries_geojson_ids_are_codes(table):
+    doc = json.loads(json.dumps(boundaries_geojson(table.head(3))))
+    assert [f["id"] for f in doc["features"]] == table["ons_code"].head(3).tolist()
+
+
+def test_unknown_choices_are_refused(table):
+    for kwargs in ({"area": "Mars"}, {"view": "globe"}, {"scheme": "magic"}):
+        with pytest.raises(ValueError, match="unknown"):
+            choropleth(table, "signatures", **kwargs)
+    with pytest.raises(ValueError, match="unknown area"):
+        filter_area(table, "Atlantis")
+    assert set(AREAS) == {"UK", "England", "Scotland", "Wales", "Northern Ireland", "London"}
+
+
+def test_animation_has_a_frame_per_snapshot_on_one_scale(table):
+    later = table.assign(per_1000=table["per_1000"] * 3)
+    fig = animated_choropleth([("a", table), ("b", later)], "per_1000", geojson="/x.json")
+    assert [f.name for f in fig.frames] == ["a", "b"]
+    assert [s.label for s in fig.layout.sliders[0].steps] == ["a", "b"]
+    assert fig.frames[1].data[0].z.mean() > fig.frames[0].data[0].z.mean()
