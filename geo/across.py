@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 
 import geopandas as gpd
@@ -49,4 +50,5 @@ def neighbours(table: gpd.GeoDataFrame, code: str) -> list[str]:
 
 def local_slug(name: str) -> str:
     """The slug of a constituency's local page on petition.parliament.uk ("Brighton, Pavilion" → brighton-pavilion)."""
-    return re.sub(r"[^a-z0-9]+", "-", name.lower().replace("&", "and")).strip("-")
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()  # Môn → Mon
+    return re.sub(r"[^a-z0-9]+", "-", plain.lower().replace("&", "and")).strip("-")

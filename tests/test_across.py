@@ -29,7 +29,8 @@ def test_neighbours_share_a_boundary():
         neighbours(table, "X")
 
 
-@pytest.mark.parametrize("name, slug", [("Aldershot", "aldershot"), ("Brighton, Pavilion", "brighton-pavilion"),
-                                        ("Ynys Môn", "ynys-m-n"), ("Hornsey & Friern Barnet", "hornsey-and-friern-barnet")])
+@pytest.mark.parametrize("name, slug", [
+    ("Aldershot", "aldershot"), ("Brighton, Pavilion", "brighton-pavilion"), ("Ynys Môn", "ynys-mon"),
+    ("Hornsey & Friern Barnet", "hornsey-and-friern-barnet")])
 def test_local_slug(name, slug):
     assert local_slug(name) == slug

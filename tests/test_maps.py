@@ -4,8 +4,19 @@ import pytest
 import shapely
 
 from geo.join import join_petition
-from geo.maps import (AREAS, DIVERGING, METRICS, VIEWS, animated_choropleth, boundaries_geojson, choropleth,
-                      filter_area, hex_geojson, legend_classes, selected_code)
+from geo.maps import (
+    AREAS,
+    DIVERGING,
+    METRICS,
+    VIEWS,
+    animated_choropleth,
+    boundaries_geojson,
+    choropleth,
+    filter_area,
+    hex_geojson,
+    legend_classes,
+    selected_code,
+)
 from petitions.model import read_petition_file
 
 
