@@ -25,6 +25,13 @@ def url_default(key: str, default: str, allowed: list[str] | tuple[str, ...] | d
     st.session_state[key] = value if allowed is None or value in allowed else default
 
 
+def remember_constituency() -> None:
+    """Seed the constituency choice ("c") from the URL, else from the last page's choice."""
+    url_default("c", st.session_state.get("selected", ""))
+    if not st.session_state["c"] and st.session_state.get("selected"):
+        st.session_state["c"] = st.session_state["selected"]
+
+
 def sync_url(**values: str | None) -> None:
     """Write the current view to the URL so it can be shared."""
     wanted = {k: v for k, v in values.items() if v}
@@ -122,6 +129,15 @@ def progress(p: Petition) -> None:
         st.markdown(f"- {line}")
 
 
+def mp_text(row) -> str:
+    """The MP as published with the petition; a null MP means the seat was vacant."""
+    if row["mp"]:
+        return str(row["mp"])
+    if row["listed"]:
+        return "No MP (seat vacant)"
+    return "MP not listed (no signatures recorded here)"
+
+
 def fmt_date(value: date | datetime | None) -> str:
     return f"{value:%-d %B %Y}" if value else "date unknown"
 
@@ -151,7 +167,7 @@ def _switch(pid: str) -> None:
     if pid != st.session_state.get("petition"):
         st.session_state["petition"] = pid
         st.session_state.pop("c", None)
-        st.session_state.pop("c_pick", None)
+        st.session_state.pop("selected", None)
 
 
 def _choices():

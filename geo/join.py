@@ -13,7 +13,7 @@ from geo.sets import detect_set
 from petitions.model import Petition
 
 COLUMNS = ["ons_code", "name", "mp", "signatures", "population", "per_1000", "share", "index", "rank",
-           "rank_rate", "nation", "region", "electorate"]
+           "rank_rate", "nation", "region", "electorate", "listed"]
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,9 @@ def join_counts(counts: pd.DataFrame, cset: ConstituencySet) -> JoinResult:
         counts = counts.assign(mp=None)
     counts = counts.groupby("ons_code", as_index=False, sort=False).agg(
         signatures=("signatures", "sum"), mp=("mp", "first"))
-    table = cset.table.merge(counts, on="ons_code", how="left", validate="one_to_one")
+    table = cset.table.merge(counts, on="ons_code", how="left", validate="one_to_one", indicator="listed")
+    table["listed"] = table["listed"] == "both"  # in the petition's list (absent rows have no MP given)
+    table["mp"] = table["mp"].astype(object).where(table["mp"].notna(), None)  # mp: null = seat vacant
     table["signatures"] = table["signatures"].fillna(0).astype("int64")
     known = set(cset.table["ons_code"])
     unmatched = tuple(sorted(c for c in counts["ons_code"] if c not in known))

@@ -262,7 +262,7 @@ def _hex_centres(rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _hover_data(rows: pd.DataFrame, of: int) -> list[list[Any]]:
-    mp = rows["mp"].fillna("No MP (seat vacant)") if "mp" in rows else pd.Series("", index=rows.index)
+    mp = rows["mp"].fillna("No MP listed") if "mp" in rows else pd.Series("", index=rows.index)
     return [[name, m, int(s), round(float(p), 3), round(float(i), 3), f"{ordinal(int(r))} of {of}"]
             for name, m, s, p, i, r in zip(rows["name"], mp, rows["signatures"], rows["per_1000"],
                                            rows["index"], rows["rank"])]

@@ -48,3 +48,11 @@ def test_synthetic_edge_cases():
 def test_counts_must_name_their_columns():
     with pytest.raises(ValueError, match="signatures"):
         join_counts(pd.DataFrame({"ons_code": ["x"]}), squares_set(["E14001063"], [10]))
+
+
+def test_null_mp_and_absent_rows_are_told_apart():
+    cset = squares_set(["E14001063", "E14001064", "E14001065"], [1000, 1000, 1000])
+    counts = pd.DataFrame({"ons_code": ["E14001063", "E14001064"], "signatures": [1, 2], "mp": ["A MP", None]})
+    table = join_counts(counts, cset).table.set_index("ons_code")
+    assert table["mp"].tolist() == ["A MP", None, None]
+    assert table["listed"].tolist() == [True, True, False]

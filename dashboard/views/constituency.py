@@ -18,12 +18,13 @@ table = result.table
 names = dict(zip(table["ons_code"], table["name"]))
 
 st.title("Constituency")
-ui.url_default("c", "")
+ui.remember_constituency()
 if st.session_state["c"] not in names:
     st.session_state["c"] = ""
 options = [""] + sorted(names, key=names.get)
 code = st.selectbox("Constituency", options, key="c", format_func=lambda c: names.get(c, "Type a name…"),
                     help=f"The {result.set_name[4:]} constituencies of this petition's parliament")
+st.session_state["selected"] = code
 if not code:
     st.info("Type a constituency name above, or click one on the petition page's map.")
     ui.sync_url(petition=str(p.id))
@@ -33,7 +34,7 @@ rows = table.set_index("ons_code")
 row = rows.loc[code]
 of = len(table)
 st.header(row["name"])
-st.markdown(f"**MP:** {row['mp'] or 'none listed in the petition data (seat vacant)'} · {row['region']}, "
+st.markdown(f"**MP:** {ui.mp_text(row)} · {row['region']}, "
             f"{row['nation']} · `{code}`")
 st.caption(f"MP as published by petition.parliament.uk with this petition's data. Petition: {p.action}")
 if loaded.note:

@@ -17,7 +17,7 @@ def constituency_panel(table, code: str) -> None:
     of = len(table)
     with st.container(border=True):
         st.markdown(f"### {row['name']}")
-        st.caption(f"{row['mp'] or 'No MP listed (seat vacant)'} · {row['region']}, {row['nation']} · {code}")
+        st.caption(f"{ui.mp_text(row)} · {row['region']}, {row['nation']} · {code}")
         cols = st.columns(2)
         cols[0].metric("Signatures", f"{int(row['signatures']):,}")
         cols[1].metric(f"Rank of {of}", ordinal(int(row["rank"])), help="by number of signatures")
@@ -50,7 +50,7 @@ ui.url_default("view", "map", VIEWS)
 ui.url_default("metric", "signatures", METRICS)
 ui.url_default("area", "UK", AREAS)
 ui.url_default("scheme", "quantiles", SCHEMES)
-ui.url_default("c", "")
+ui.remember_constituency()
 if st.session_state["c"] not in names:
     st.session_state["c"] = ""
 
@@ -87,6 +87,7 @@ with left:
     options = [""] + sorted(codes, key=lambda c: names[c])
     st.selectbox("Find a constituency", options, key="c", format_func=lambda c: names.get(c, "Type to search…"))
     code = st.session_state["c"]
+    st.session_state["selected"] = code
     if code:
         constituency_panel(table, code)
     st.subheader("Top 10 constituencies")

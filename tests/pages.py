@@ -1,0 +1,84 @@
+"""Helpers for AppTest page tests: the app with its network faked from the mirror."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import httpx
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from petitions.api import PetitionsAPI
+
+APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
+
+
+class MirrorAPI:
+    """Serves petition.parliament.uk paths from the mirror; `down` makes it unreachable."""
+
+    def __init__(self, mirror: Path):
+        self.mirror = mirror
+        self.down = False
+        self.seen: list[str] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        assert request.url.host == "petition.parliament.uk"
+        self.seen.append(str(request.url))
+        if self.down:
+            raise httpx.ConnectError("no network")
+        path = request.url.path
+        folder = self.mirror / "petitions"
+        if path in ("/petitions.json", "/archived/petitions.json"):
+            return self._json((folder / "list-q-climate-change-page-1.json").read_bytes())
+        name = path.rsplit("/", 1)[-1].removesuffix(".json")
+        if path.startswith("/petitions/") and name.isdigit() and (folder / f"{name}.json").exists():
+            return self._json((folder / f"{name}.json").read_bytes())
+        if path.startswith("/petitions/") and name.isdigit() and (folder / name).is_dir():
+            return self._json(sorted((folder / name).glob("*.json"))[-1].read_bytes())  # the newest snapshot
+        if path.startswith("/petitions/local/"):
+            return self._json(json.dumps({"data": [], "links": {}}).encode())
+        return httpx.Response(404)
+
+    @staticmethod
+    def _json(body: bytes) -> httpx.Response:
+        return httpx.Response(200, content=body, headers={"content-type": "application/json",
+                                                          "cache-control": "max-age=60"})
+
+
+@pytest.fixture
+def fake_api(mirror, monkeypatch, tmp_path):
+    from dashboard import cache
+
+    monkeypatch.setenv("PETITIONMAP_STORE", str(tmp_path / "app.sqlite"))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    fake = MirrorAPI(mirror)
+    client = PetitionsAPI(httpx.Client(transport=httpx.MockTransport(fake)), sleep=lambda s: None)
+    monkeypatch.setattr(cache, "api", lambda: client)
+    yield fake
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def app(page: str | None = None, **params: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=90)
+    for key, value in params.items():
+        at.query_params[key] = value
+    if page:
+        at.switch_page(f"views/{page}.py")
+    at.run()
+    return at
+
+
+def plotly_specs(at: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def texts(at: AppTest) -> str:
+    """Every markdown, caption, metric, alert and title on the page as one string."""
+    parts = [e.value for kind in ("markdown", "caption", "title", "header", "subheader", "info", "warning", "error")
+             for e in getattr(at, kind)]
+    parts += [f"{m.label} {m.value}" for m in at.metric]
+    return "\n".join(str(p) for p in parts)

@@ -1,0 +1,33 @@
+from tests.pages import app, fake_api, plotly_specs, texts  # noqa: F401 - fixture
+
+
+def test_pick_a_constituency_by_name(fake_api):
+    at = app("constituency")
+    assert not at.exception and at.title[0].value == "Constituency"
+    at.selectbox(key="c").set_value("E14000602").run()
+    assert not at.exception
+    page = texts(at)
+    assert "Bristol West" in page and "Thangam Debbonaire MP" in page and "1st" in page
+    assert at.query_params["c"] == "E14000602"
+    near = plotly_specs(at)[0]["data"]
+    assert near[1]["locations"] == ["E14000602"] and 3 <= len(near[0]["locations"]) <= 10
+    across = at.dataframe[1].value  # most signed here, from the mirror and the store
+    assert 239406 in set(across["id"]) and 700143 not in set(across["id"])
+
+
+def test_selection_carries_over_from_the_map_page_url(fake_api):
+    at = app("constituency", petition="700143", c="E14001063")
+    assert not at.exception
+    assert at.selectbox(key="c").value == "E14001063"
+    assert "Aldershot" in texts(at) and "Alex Baker MP" in texts(at)
+
+
+def test_seat_with_no_mp_says_so(fake_api, mirror, tmp_path, monkeypatch):
+    import json
+    doc = json.loads((mirror / "petitions" / "239406.json").read_text())
+    for entry in doc["data"]["attributes"]["signatures_by_constituency"]:
+        if entry["ons_code"] == "E14000602":
+            entry["mp"] = None
+    monkeypatch.setattr(type(fake_api), "__call__", lambda self, request: fake_api._json(json.dumps(doc).encode()))
+    at = app("constituency", c="E14000602")
+    assert not at.exception and "seat vacant" in texts(at)

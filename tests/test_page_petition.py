@@ -1,0 +1,87 @@
+import pytest
+
+from tests.pages import app, fake_api, plotly_specs, texts  # noqa: F401 - fixture
+
+TITLE = "Undertake an independent enquiry into the role of Russia in Brexit."
+
+
+def map_spec(at):
+    return next(s for s in plotly_specs(at) if s["data"][0]["type"] == "choropleth")
+
+
+def test_opens_on_239406_with_progress_and_map(fake_api):
+    at = app()
+    assert not at.exception
+    assert at.title[0].value == TITLE
+    bars = at.get("progress")
+    assert [b.proto.value for b in bars] == [100, 14]
+    assert "10,000 reached on 6 March 2019" in bars[0].proto.text
+    assert "14,846 of 100,000" in bars[1].proto.text
+    assert "Government responded on 18 March 2019" in texts(at)
+    spec = map_spec(at)
+    assert len(spec["data"][0]["locations"]) == 650
+    assert spec["data"][0]["geojson"].startswith("/app/static/geo/pcon2010-map-")
+
+
+@pytest.mark.parametrize("widget, value, check", [
+    ("view", "hex", lambda s: "-hex-" in s["data"][0]["geojson"] and len(s["data"][0]["locations"]) == 650),
+    ("metric", "per_1000", lambda s: "per 1,000" in s["data"][0]["colorbar"]["title"]["text"]),
+    ("metric", "index", lambda s: "Index vs UK" in s["data"][0]["colorbar"]["title"]["text"]),
+    ("area", "London", lambda s: len(s["data"][0]["locations"]) == 73),
+    ("area", "Northern Ireland", lambda s: len(s["data"][0]["locations"]) == 18),
+])
+def test_toggles_change_the_figure(fake_api, widget, value, check):
+    at = app()
+    before = map_spec(at)
+    kind = at.radio if widget in ("view", "metric") else at.selectbox
+    kind(key=widget).set_value(value).run()
+    after = map_spec(at)
+    assert not at.exception and after != before and check(after)
+    assert at.query_params[widget] == value
+
+
+def test_shared_url_restores_the_view(fake_api):
+    at = app(petition="700143", view="hex", metric="index", area="UK", c="E14001063")
+    assert not at.exception
+    assert at.title[0].value == "Call a General Election"
+    assert at.radio(key="view").value == "hex" and at.radio(key="metric").value == "index"
+    assert at.selectbox(key="c").value == "E14001063"
+    assert "Aldershot" in texts(at) and "Alex Baker MP" in texts(at)
+    spec = map_spec(at)
+    assert spec["data"][1]["locations"] == ["E14001063"]  # outlined
+
+
+@pytest.mark.parametrize("typed, words", [
+    ("https://evil.example/petitions/1", "only https://petition.parliament.uk"),
+    ("abc", "not a petition number"),
+    ("99999999", "not found"),
+    ("/etc/passwd", "enter a petition number or a petition.parliament.uk link"),
+])
+def test_bad_input_shows_a_message_and_keeps_the_petition(fake_api, typed, words):
+    at = app()
+    at.text_input(key="petition_input").set_value(typed).run()
+    assert not at.exception
+    assert any(words in e.value for e in at.sidebar.error)
+    assert at.title[0].value == TITLE
+
+
+def test_typing_a_link_switches_petition(fake_api):
+    at = app()
+    at.text_input(key="petition_input").set_value("https://petition.parliament.uk/petitions/332711").run()
+    assert not at.exception and at.title[0].value == "Reject the proposals for Junction 10 of the A3/M25"
+    assert at.query_params["petition"] == "332711"
+
+
+def test_unreachable_api_shows_the_saved_copy(fake_api):
+    fake_api.down = True
+    at = app()
+    assert not at.exception and at.title[0].value == TITLE
+    assert "data as of" in texts(at)
+
+
+def test_breakdowns_and_downloads(fake_api):
+    at = app(petition="700143")
+    assert not at.exception
+    assert "9,426 come from abroad" in texts(at)
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["CSV", "GeoJSON", "Map PNG", "Map SVG"]
