@@ -46,3 +46,6 @@ def squares_set(codes: list[str], populations: list[int], name: str = "pcon2024"
         "hex_q": list(range(len(codes))), "hex_r": [0] * len(codes),
     }, geometry=[shapely.box(i, 0, i + 1, 1) for i in range(len(codes))], crs="EPSG:4326")
     return ConstituencySet(name, table, ("synthetic",))
+
+
+from tests.pages import fake_api  # noqa: E402, F401 - the page tests' fixture (network faked from the mirror)

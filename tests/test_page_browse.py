@@ -1,4 +1,4 @@
-from tests.pages import app, fake_api, texts  # noqa: F401 - fixture
+from tests.pages import app, texts
 
 
 def test_lists_the_official_page_with_pagination(fake_api):

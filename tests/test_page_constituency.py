@@ -1,4 +1,4 @@
-from tests.pages import app, fake_api, plotly_specs, texts  # noqa: F401 - fixture
+from tests.pages import app, plotly_specs, texts
 
 
 def test_pick_a_constituency_by_name(fake_api):

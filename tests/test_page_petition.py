@@ -1,6 +1,6 @@
 import pytest
 
-from tests.pages import app, fake_api, plotly_specs, texts  # noqa: F401 - fixture
+from tests.pages import app, plotly_specs, texts
 
 TITLE = "Undertake an independent enquiry into the role of Russia in Brexit."
 

@@ -1,4 +1,4 @@
-from tests.pages import app, fake_api, plotly_specs, texts  # noqa: F401 - fixture
+from tests.pages import app, plotly_specs, texts
 
 
 def test_trends_of_revoke_article_50(fake_api):
