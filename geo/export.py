@@ -8,7 +8,7 @@ SOURCE is a petition number, a petition.parliament.uk URL or a local JSON file.
 from __future__ import annotations
 
 import argparse
-import io
+import json
 import os
 import sys
 import tempfile
@@ -18,7 +18,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from geo.datasets import DataError, load_full_boundaries
+from geo.datasets import DataError, load_full_boundaries, load_set, petition_attribution
 from geo.join import JoinResult, join_petition
 from petitions.loader import load
 from petitions.model import PetitionError
@@ -33,9 +33,16 @@ def export_table(result: JoinResult) -> pd.DataFrame:
     return table[CSV_COLUMNS + EXTRA_COLUMNS].sort_values("ons_code", ignore_index=True)
 
 
+def attribution(result: JoinResult) -> str:
+    """Sources and licences of everything in an export."""
+    return " | ".join([petition_attribution(), *load_set(result.set_name).attribution])
+
+
 def to_csv_bytes(result: JoinResult) -> bytes:
-    """The CSV export as bytes."""
-    return export_table(result).to_csv(index=False, float_format="%.6g").encode("utf-8")
+    """The CSV export as bytes; the last column carries the attribution (first row only)."""
+    table = export_table(result)
+    table["attribution"] = [attribution(result)] + [""] * (len(table) - 1)
+    return table.to_csv(index=False, float_format="%.6g").encode("utf-8")
 
 
 def to_geojson_bytes(result: JoinResult) -> bytes:
@@ -43,9 +50,9 @@ def to_geojson_bytes(result: JoinResult) -> bytes:
     full = load_full_boundaries(result.set_name)[["ons_code", "geometry"]]
     frame = gpd.GeoDataFrame(export_table(result).merge(full, on="ons_code", how="left"),
                              geometry="geometry", crs="EPSG:4326")
-    buffer = io.BytesIO()
-    frame.to_file(buffer, driver="GeoJSON")
-    return buffer.getvalue()
+    doc = json.loads(frame.to_json(drop_id=True))
+    doc["attribution"] = attribution(result)  # a GeoJSON foreign member, kept by most tools
+    return json.dumps(doc, separators=(",", ":")).encode("utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:

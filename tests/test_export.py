@@ -24,8 +24,11 @@ def test_csv_and_geojson_export(petition_files, tmp_path):
     assert list(table.columns[:9]) == FIRST
     assert len(table) == 650 and table["ons_code"].is_monotonic_increasing
     assert table["signatures"].sum() == 45716 and (table["signatures"] == 0).sum() == 6
-    features = json.loads(geo.read_text())["features"]
-    assert len(features) == 650 and features[0]["geometry"]["type"] in ("Polygon", "MultiPolygon")
+    assert "petition.parliament.uk" in table["attribution"][0] and "Contains OS data" in table["attribution"][0]
+    doc = json.loads(geo.read_text())
+    assert len(doc["features"]) == 650 and doc["features"][0]["geometry"]["type"] in ("Polygon", "MultiPolygon")
+    assert doc["features"][0]["properties"]["ons_code"] == "E14000530"
+    assert "Open Government Licence" in doc["attribution"]
 
 
 @pytest.mark.parametrize("source, words", [
