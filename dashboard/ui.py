@@ -69,6 +69,15 @@ def petition_picker() -> Loaded | None:
         return None
 
 
+def require_petition() -> Loaded:
+    """The picked petition; without one the page says what to do and stops."""
+    loaded = petition_picker()
+    if loaded is None:
+        st.error("No petition to show. Enter a petition number or link in the sidebar.")
+        st.stop()
+    return loaded
+
+
 def header(p: Petition, loaded: Loaded) -> None:
     """Title, state, dates, official link; background, response and debate in expanders."""
     st.session_state["last_good"] = str(p.id) if loaded.origin != "file" else st.session_state.get("last_good")

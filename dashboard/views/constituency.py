@@ -8,10 +8,7 @@ from geo.maps import choropleth
 from geo.metrics import ordinal
 from petitions.model import PetitionError
 
-loaded = ui.petition_picker()
-if loaded is None:
-    st.error("No petition to show. Enter a petition number or link in the sidebar.")
-    st.stop()
+loaded = ui.require_petition()
 p = loaded.petition
 result = cache.join(p)
 table = result.table

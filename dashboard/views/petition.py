@@ -36,10 +36,7 @@ def rate_per_1000(rows) -> float:
     return float(rows["signatures"].sum() / rows["population"].sum() * 1000)
 
 
-loaded = ui.petition_picker()
-if loaded is None:
-    st.error("No petition to show. Enter a petition number or link in the sidebar.")
-    st.stop()
+loaded = ui.require_petition()
 p = loaded.petition
 result = cache.join(p)
 table = result.table

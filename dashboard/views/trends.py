@@ -6,10 +6,7 @@ from dashboard import cache, ui
 from geo.maps import VIEWS, animated_choropleth, choropleth, line_chart
 from petitions.model import DEBATE_THRESHOLD, RESPONSE_THRESHOLD
 
-loaded = ui.petition_picker()
-if loaded is None:
-    st.error("No petition to show. Enter a petition number or link in the sidebar.")
-    st.stop()
+loaded = ui.require_petition()
 p = loaded.petition
 st.title(f"Trends: {p.action}")
 history = cache.history(p.id)
