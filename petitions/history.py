@@ -6,12 +6,17 @@ import pandas as pd
 
 
 def rate_per_hour(snapshots: pd.DataFrame) -> pd.DataFrame:
-    """Signatures per hour between consecutive snapshots (columns fetched_at, per_hour), at the later time."""
-    s = snapshots.sort_values("fetched_at")
+    """Signatures per hour between consecutive snapshots, dated at the later one.
+
+    Columns: fetched_at, per_hour, gained, hours. Snapshots taken at the same moment give no rate.
+    A fall (the site removes invalid signatures) shows as a negative rate.
+    """
+    s = snapshots.sort_values("fetched_at", kind="stable")
     hours = s["fetched_at"].diff().dt.total_seconds() / 3600
     gained = s["signature_count"].diff()
-    out = pd.DataFrame({"fetched_at": s["fetched_at"], "per_hour": gained / hours})
-    return out[hours > 0].reset_index(drop=True)
+    out = pd.DataFrame({"fetched_at": s["fetched_at"], "per_hour": gained / hours, "gained": gained, "hours": hours})
+    out = out[hours > 0].reset_index(drop=True)
+    return out.astype({"gained": "int64"})
 
 
 def frozen_snapshots(snapshots: pd.DataFrame, counts: pd.DataFrame) -> list[int]:

@@ -112,8 +112,8 @@ class Store:
             if text is not None:
                 db.execute("""UPDATE petitions SET document = ?, document_fetched_at = ? WHERE id = ?
                               AND (document_fetched_at IS NULL OR document_fetched_at <= ?)""", (text, when, pid, when))
-            cursor = db.execute("""INSERT OR IGNORE INTO snapshots (petition_id, fetched_at, updated_at, signature_count,
-                                   constituency_total, source) VALUES (?, ?, ?, ?, ?, ?)""",
+            cursor = db.execute("""INSERT OR IGNORE INTO snapshots (petition_id, fetched_at, updated_at,
+                                   signature_count, constituency_total, source) VALUES (?, ?, ?, ?, ?, ?)""",
                                 (pid, when, updated, int(signature_count), sum(n for _, n in places), source))
             if cursor.rowcount == 0:
                 return None
@@ -186,11 +186,16 @@ class Store:
         frame["updated_at"] = pd.to_datetime(frame["updated_at"].replace("", None), utc=True, format="ISO8601")
         return frame
 
-    def counts(self, pid: int) -> pd.DataFrame:
-        """Long form, oldest snapshot first: snapshot_id, fetched_at, ons_code, signature_count."""
-        return self._frame("""SELECT c.snapshot_id, s.fetched_at, c.ons_code, c.signature_count
-                              FROM snapshots s JOIN constituency_counts c ON c.snapshot_id = s.id
-                              WHERE s.petition_id = ? ORDER BY s.fetched_at, s.id, c.ons_code""", (pid,),
+    def counts(self, pid: int, snapshot_ids: Iterable[int] | None = None) -> pd.DataFrame:
+        """Long form, oldest snapshot first: snapshot_id, fetched_at, ons_code, signature_count.
+
+        All snapshots, or only `snapshot_ids` (e.g. the frames of an animation): about 1 s per 1,000 snapshots.
+        """
+        only = "" if snapshot_ids is None else "AND s.id IN (SELECT value FROM json_each(?))"
+        params: tuple[Any, ...] = (pid,) if snapshot_ids is None else (pid, json.dumps([int(i) for i in snapshot_ids]))
+        return self._frame(f"""SELECT c.snapshot_id, s.fetched_at, c.ons_code, c.signature_count
+                               FROM snapshots s JOIN constituency_counts c ON c.snapshot_id = s.id
+                               WHERE s.petition_id = ? {only} ORDER BY s.fetched_at, s.id, c.ons_code""", params,
                            ["fetched_at"])
 
     def country_counts(self, pid: int) -> pd.DataFrame:
@@ -201,7 +206,8 @@ class Store:
 
     def history(self, pid: int, ons_code: str) -> pd.DataFrame:
         """One constituency over time: snapshot_id, fetched_at, signature_count (0 where absent from a snapshot)."""
-        return self._frame("""SELECT s.id AS snapshot_id, s.fetched_at, COALESCE(c.signature_count, 0) AS signature_count
+        return self._frame("""SELECT s.id AS snapshot_id, s.fetched_at,
+                                     COALESCE(c.signature_count, 0) AS signature_count
                               FROM snapshots s LEFT JOIN constituency_counts c
                                 ON c.snapshot_id = s.id AND c.ons_code = ?
                               WHERE s.petition_id = ? ORDER BY s.fetched_at, s.id""",
@@ -229,10 +235,10 @@ class Store:
         with self._connect() as db:
             frame = pd.read_sql_query(sql, db, params=params)
         for column in dates:
-            # Few distinct times (one per snapshot) in many rows: parse each once.
-            unique = frame[column].dropna().unique()
-            parsed = dict(zip(unique, pd.to_datetime(pd.Series(unique, dtype=object), utc=True, format="ISO8601")))
-            frame[column] = pd.to_datetime(frame[column].map(parsed), utc=True)
+            # One distinct time per snapshot, repeated over its 650 rows in counts(): parse each once.
+            codes, unique = pd.factorize(frame[column])
+            parsed = pd.DatetimeIndex(pd.to_datetime(pd.Series(unique, dtype=object), utc=True, format="ISO8601"))
+            frame[column] = parsed.take(codes, allow_fill=True, fill_value=pd.NaT) if len(frame) else parsed
         return frame
 
     @contextmanager

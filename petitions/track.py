@@ -1,7 +1,8 @@
 """Poll petitions and store every new snapshot: python -m petitions.track ID [ID ...] --every 5m
 
 Honours the API's max-age (never polls a petition faster than that), backs off on errors and keeps
-going; SIGINT/SIGTERM stop it between polls. Each snapshot is one transaction in the store.
+going; SIGINT/SIGTERM stop it cleanly, even in the middle of a slow request. Each snapshot is one
+transaction in the store, so several trackers may share a store and a killed one leaves nothing partial.
 """
 
 from __future__ import annotations
@@ -10,10 +11,12 @@ import argparse
 import os
 import re
 import signal
+import sqlite3
 import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any, NoReturn
 
 import httpx
 
@@ -21,13 +24,15 @@ from petitions.api import PetitionsAPI
 from petitions.model import PetitionError, parse_petition
 from petitions.store import Store
 
-MIN_INTERVAL = 60.0  # the API's Cache-Control max-age; polling faster only re-reads the cache
-MAX_BACKOFF = 3600.0
+MIN_INTERVAL = 60.0  # the API's Cache-Control max-age: polling faster only re-reads the same document
+MAX_BACKOFF = 3600.0  # failing petitions are retried at least hourly
+API_BASE_ENV = "PETITIONMAP_API_BASE"  # tests only: a fake API on this machine
+_LOCAL_BASE = re.compile(r"^http://(127\.0\.0\.1|localhost)(:\d+)?/?$")
 _UNITS = {"s": 1, "m": 60, "h": 3600}
 
 
 def parse_interval(text: str) -> float:
-    """'30s', '5m', '1h' (or plain seconds) → seconds."""
+    """'30s', '5m', '1h', '1.5m' (or plain seconds) → seconds."""
     match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([smh]?)\s*", text)
     if not match or float(match.group(1)) <= 0:
         raise ValueError(f"not an interval: {text!r} (use e.g. 30s, 5m, 1h)")
@@ -35,72 +40,122 @@ def parse_interval(text: str) -> float:
 
 
 def track(ids: list[int], every: float, store: Store, api: PetitionsAPI, *, once: bool = False,
-          log: Callable[[str], None] = lambda m: print(m, file=sys.stderr, flush=True),
-          sleep: Callable[[float], None] = time.sleep, stop: Callable[[], bool] = lambda: False) -> None:
-    """Poll each petition every `every` seconds (at least the API's max-age) until stopped."""
+          log: Callable[[str], None] | None = None, sleep: Callable[[float], None] = time.sleep,
+          stop: Callable[[], bool] = lambda: False) -> None:
+    """Poll each petition every `every` seconds until `stop()`; a failing petition backs off exponentially
+    (up to MAX_BACKOFF) while the others go on."""
+    log = log or _log
     due = {pid: 0.0 for pid in ids}
     failures = {pid: 0 for pid in ids}
     while not stop():
-        now = time.monotonic()
         for pid in ids:
-            if due[pid] > now or stop():
+            if stop():
+                return
+            if due[pid] > time.monotonic():
                 continue
             try:
                 fetched = api.petition_fetched(pid)
                 petition = parse_petition(fetched.doc)
                 sid = store.add(petition, datetime.fromtimestamp(fetched.fetched_at, UTC))
-                failures[pid] = 0
-                due[pid] = now + every
-                log(f"{datetime.now(UTC):%Y-%m-%d %H:%M:%S} petition {pid}: {petition.signature_count:,} signatures"
-                    + ("" if sid else " (unchanged)"))
-            except PetitionError as exc:
+            except (PetitionError, httpx.HTTPError, sqlite3.Error, OSError) as exc:
                 failures[pid] += 1
                 wait = min(every * 2 ** (failures[pid] - 1), MAX_BACKOFF)
-                due[pid] = now + wait
-                log(f"{datetime.now(UTC):%Y-%m-%d %H:%M:%S} petition {pid}: {exc}; retrying in {wait:.0f} s")
+                due[pid] = time.monotonic() + wait
+                log(f"petition {pid}: {_one_line(exc)}; retrying in {wait:.0f} s")
+                continue
+            failures[pid] = 0
+            due[pid] = time.monotonic() + every
+            log(f"petition {pid}: {petition.signature_count:,} signatures"
+                + (f" (snapshot {sid})" if sid else " (unchanged)"))
         if once:
             return
-        sleep(max(0.2, min(due.values()) - time.monotonic()))
+        sleep(max(0.05, min(due.values()) - time.monotonic()))
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m petitions.track", description=__doc__.splitlines()[0])
+    """The command line; 0 when stopped by a signal or done (--once), 2 for bad arguments."""
+    parser = _Parser(prog="python -m petitions.track", description=(__doc__ or "").splitlines()[0])
     parser.add_argument("ids", nargs="+", help="petition numbers")
     parser.add_argument("--every", default="5m", help="poll interval, e.g. 30s, 5m, 1h (at least 60 s)")
-    parser.add_argument("--store", help="SQLite file (default data/history.sqlite or $PETITIONMAP_STORE)")
+    parser.add_argument("--store", help="SQLite file (default $PETITIONMAP_STORE or data/history.sqlite)")
     parser.add_argument("--once", action="store_true", help="poll each petition once and exit")
     args = parser.parse_args(argv)
     try:
-        ids = [int(i) for i in args.ids]
+        ids = [_petition_id(i) for i in args.ids]
         every = parse_interval(args.every)
-    except ValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    stopping = []
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: stopping.append(True))
-    client = _client()
+        client = _client()
+        store = Store(args.store)
+    except (ValueError, OSError, sqlite3.Error) as exc:
+        return _fail(_one_line(exc))
     if client is None and every < MIN_INTERVAL:
-        print(f"note: polling every {MIN_INTERVAL:.0f} s, the API's max-age", file=sys.stderr)
+        _log(f"polling every {MIN_INTERVAL:.0f} s, the API's max-age, not every {every:g} s")
         every = MIN_INTERVAL
-    api = PetitionsAPI(client=client, retries=1)
-    track(ids, every, Store(args.store), api, once=args.once, stop=lambda: bool(stopping),
-          sleep=lambda s: _sleep_unless(s, stopping))
+    stopper = _Stopper()
+    api = PetitionsAPI(client=client, retries=1, sleep=stopper.sleep)
+    try:
+        with stopper:
+            track(ids, every, store, api, once=args.once, stop=stopper.stopped, sleep=stopper.sleep)
+    except _Stopped:
+        pass
+    if stopper.stopped():
+        _log("stopped")
     return 0
 
 
+class _Stopped(BaseException):
+    """Raised by the signal handler to abandon whatever is in flight."""
+
+
+class _Stopper:
+    """SIGINT/SIGTERM: stop between polls; a wait or a request in flight is abandoned at once."""
+
+    def __init__(self) -> None:
+        self._stopping = False
+
+    def __enter__(self) -> _Stopper:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, self._handle)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, signal.SIG_IGN)  # exiting anyway: a late signal must not cut the goodbye short
+
+    def stopped(self) -> bool:
+        return self._stopping
+
+    def sleep(self, seconds: float) -> None:
+        end = time.monotonic() + seconds
+        while not self._stopping and time.monotonic() < end:
+            time.sleep(min(0.1, max(0.0, end - time.monotonic())))
+
+    def _handle(self, signum: int, frame: Any) -> None:
+        self._stopping = True
+        # Store writes are one transaction each and SQLite rolls back an unfinished one, so abandoning
+        # work anywhere is safe; raising here also cuts a slow HTTP request or a back-off wait short.
+        raise _Stopped()
+
+
+class _Parser(argparse.ArgumentParser):
+    """Argument errors as one line, exit status 2, no usage dump."""
+
+    def error(self, message: str) -> NoReturn:
+        print(f"error: {message} (see --help)", file=sys.stderr)
+        sys.exit(2)
+
+
 def _client() -> httpx.Client | None:
-    """Tests may point the tracker at a fake API on this machine only (PETITIONMAP_API_BASE)."""
-    base = os.environ.get("PETITIONMAP_API_BASE")
+    """Tests may point the tracker at a fake API on this machine only ($PETITIONMAP_API_BASE)."""
+    base = os.environ.get(API_BASE_ENV)
     if not base:
         return None
-    if not re.match(r"^http://(127\.0\.0\.1|localhost)(:\d+)?$", base):
-        raise SystemExit("error: PETITIONMAP_API_BASE may only name http://127.0.0.1 or localhost")
-    return httpx.Client(timeout=5, transport=_Rebase(base))
+    if not _LOCAL_BASE.match(base):
+        raise ValueError(f"{API_BASE_ENV} may only name http://127.0.0.1 or http://localhost, not {base[:60]!r}")
+    return httpx.Client(timeout=5, transport=_Rebase(base.rstrip("/")))
 
 
 class _Rebase(httpx.HTTPTransport):
-    """Send requests for https://petition.parliament.uk to a local test server instead."""
+    """Send requests meant for https://petition.parliament.uk to the local test server instead."""
 
     def __init__(self, base: str) -> None:
         super().__init__()
@@ -112,10 +167,23 @@ class _Rebase(httpx.HTTPTransport):
         return super().handle_request(request)
 
 
-def _sleep_unless(seconds: float, stopping: list[bool]) -> None:
-    end = time.monotonic() + seconds
-    while not stopping and time.monotonic() < end:
-        time.sleep(min(0.2, end - time.monotonic()))
+def _petition_id(text: str) -> int:
+    if not text.isdigit() or int(text) <= 0:
+        raise ValueError(f"not a petition number: {text!r}")
+    return int(text)
+
+
+def _one_line(exc: BaseException) -> str:
+    return (str(exc) or type(exc).__name__).splitlines()[0]
+
+
+def _log(message: str) -> None:
+    print(f"{datetime.now(UTC):%Y-%m-%d %H:%M:%S} {message}", file=sys.stderr, flush=True)
+
+
+def _fail(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return 2
 
 
 if __name__ == "__main__":
