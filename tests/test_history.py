@@ -46,8 +46,35 @@ def test_the_real_frozen_breakdown_of_march_2019(tmp_path, mirror):
     assert [s.set_index("snapshot_id").loc[i, "fetched_at"].strftime("%d %H:%M") for i in frozen] == ["22 14:00"]
 
 
-def test_growth():
-    c = counts([(1, "A", 5), (1, "B", 7), (2, "A", 9), (2, "B", 7), (2, "C", 3)])
-    g = growth(c, 1, 2).set_index("ons_code")
-    assert g.loc["A"].tolist() == [5, 9, 4]
-    assert g.loc["B", "growth"] == 0 and g.loc["C"].tolist() == [0, 3, 3]
+@pytest.mark.parametrize("rows, start, end, expected", [
+    # a constituency absent from a snapshot counts as zero there
+    ([(1, "A", 5), (1, "B", 7), (2, "A", 9), (2, "B", 7), (2, "C", 3)], 1, 2,
+     {"A": (5, 9, 4), "B": (7, 7, 0), "C": (0, 3, 3)}),
+    # signatures removed by the site: growth is negative, not hidden
+    ([(1, "A", 10), (2, "A", 8)], 1, 2, {"A": (10, 8, -2)}),
+    # backwards in time is allowed and mirrors the forward growth
+    ([(1, "A", 5), (2, "A", 9)], 2, 1, {"A": (9, 5, -4)}),
+    # the same snapshot twice: no growth anywhere
+    ([(1, "A", 5), (1, "B", 6)], 1, 1, {"A": (5, 5, 0), "B": (6, 6, 0)}),
+])
+def test_growth(rows, start, end, expected):
+    g = growth(counts(rows), start, end)
+    assert g.columns.tolist() == ["ons_code", "count_from", "count_to", "growth"]
+    assert {r.ons_code: (r.count_from, r.count_to, r.growth) for r in g.itertuples()} == expected
+
+
+def test_rate_per_hour_columns_and_falls():
+    out = rate_per_hour(snaps([(1, "2025-01-01T00:00", 100), (2, "2025-01-01T00:15", 90),
+                               (3, "2025-01-01T00:15", 95)]))
+    # the second pair has no time between it: no rate; the fall shows as negative
+    assert out.columns.tolist() == ["fetched_at", "per_hour", "gained", "hours"]
+    assert out["per_hour"].tolist() == [-40.0] and out["gained"].tolist() == [-10]
+
+
+def test_rate_per_hour_of_the_real_surge(tmp_path, mirror):
+    store = Store(tmp_path / "s.sqlite")
+    store.import_folder(mirror / "petitions" / "241584")
+    rates = rate_per_hour(store.snapshots(241584))
+    assert len(rates) == 7 and (rates["per_hour"] > 0).all()
+    # 21 Mar 23:10 -> 22 Mar 14:00, about a million signatures in under 15 hours
+    assert 60_000 < rates["per_hour"].iloc[0] < 80_000
