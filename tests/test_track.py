@@ -81,9 +81,91 @@ def test_tracker_stores_new_snapshots_and_survives_errors(fake_api, tmp_path):
     assert snaps["signature_count"].is_unique
 
 
-def test_tracker_refuses_bad_arguments():
-    done = subprocess.run([sys.executable, "-m", "petitions.track", "abc"], cwd=ROOT, capture_output=True, text=True)
-    assert done.returncode == 2 and done.stderr.startswith("error:") and "Traceback" not in done.stderr
+@pytest.mark.parametrize("args", [["abc"], ["0"], [], ["1", "--every", "5x"], ["1", "--every", "0s"],
+                                  ["1", "--bogus"]])
+def test_tracker_refuses_bad_arguments(args, tmp_path):
+    done = subprocess.run([sys.executable, "-m", "petitions.track", *args, "--store", str(tmp_path / "s.sqlite")],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 2
+    assert done.stderr.startswith("error:") and done.stderr.count("\n") == 1, done.stderr
+
+
+@pytest.fixture
+def serve():
+    """Serve one petition document on 127.0.0.1; `delay` seconds before each answer."""
+    servers = []
+
+    def start(doc: dict, delay: float = 0.0) -> tuple[str, dict]:
+        calls = {"n": 0}
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                calls["n"] += 1
+                time.sleep(delay)
+                body = json.dumps(doc).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        server.daemon_threads = True
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}", calls
+
+    yield start
+    for server in servers:
+        server.shutdown()
+
+
+def tracker(base: str, store_path, *args: str) -> subprocess.Popen:
+    env = {**os.environ, "PETITIONMAP_API_BASE": base}
+    return subprocess.Popen([sys.executable, "-m", "petitions.track", "239406", "--store", str(store_path), *args],
+                            cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
+
+
+def wait_for(condition, seconds: float = 15) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert condition()
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_a_signal_stops_the_tracker_even_during_a_slow_request(sig, serve, petition_files, tmp_path):
+    base, calls = serve(json.loads(petition_files["239406"].read_text()), delay=30)
+    proc = tracker(base, tmp_path / "s.sqlite", "--every", "1s")
+    wait_for(lambda: calls["n"] >= 1)  # the request is in flight, the answer 30 s away
+    began = time.monotonic()
+    proc.send_signal(sig)
+    _, err = proc.communicate(timeout=10)
+    assert proc.returncode == 0 and time.monotonic() - began < 3
+    assert "stopped" in err and "Traceback" not in err
+
+
+def test_two_trackers_on_one_store_store_a_document_once(serve, petition_files, tmp_path):
+    base, calls = serve(json.loads(petition_files["239406"].read_text()))
+    path = tmp_path / "s.sqlite"
+    procs = [tracker(base, path, "--every", "0.2s") for _ in range(2)]
+    wait_for(lambda: calls["n"] >= 10)
+    for proc in procs:
+        proc.send_signal(signal.SIGTERM)
+    errors = [proc.communicate(timeout=10)[1] for proc in procs]
+    assert [proc.returncode for proc in procs] == [0, 0], errors
+    assert len(Store(path).snapshots(239406)) == 1
+
+
+def test_once_polls_once_and_exits(serve, petition_files, tmp_path):
+    base, calls = serve(json.loads(petition_files["239406"].read_text()))
+    proc = tracker(base, tmp_path / "s.sqlite", "--once")
+    _, err = proc.communicate(timeout=15)
+    assert proc.returncode == 0 and calls["n"] == 1 and "14,846 signatures" in err
+    doc, _ = Store(tmp_path / "s.sqlite").latest_document(239406)
+    assert doc["data"]["id"] == 239406
 
 
 def test_tracker_only_talks_to_this_machine_in_tests(tmp_path):
