@@ -1,4 +1,4 @@
-"""Shared fixtures: the real data mirror, an isolated cache-independent store, small synthetic sets."""
+"""Shared fixtures: the real data mirror, an isolated snapshot store, loaded constituency sets, small synthetic sets."""
 
 from __future__ import annotations
 
@@ -11,7 +11,17 @@ import shapely
 
 ROOT = Path(__file__).resolve().parent.parent
 MIRROR = Path(os.environ.get("PETITIONMAP_MIRROR") or ROOT.parent / "shared" / "data").resolve()
-os.environ["PETITIONMAP_MIRROR"] = str(MIRROR)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _mirror_env():
+    """The code under test reads the mirror from PETITIONMAP_MIRROR: default it to the shared mirror."""
+    if os.environ.get("PETITIONMAP_MIRROR"):
+        yield
+        return
+    os.environ["PETITIONMAP_MIRROR"] = str(MIRROR)
+    yield
+    os.environ.pop("PETITIONMAP_MIRROR", None)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -23,16 +33,25 @@ def _isolated_store(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def mirror() -> Path:
+    """The read-only data mirror (PETITIONMAP_MIRROR, default <repo>/../shared/data)."""
     assert (MIRROR / "README.md").is_file(), f"the data mirror is missing at {MIRROR}"
     return MIRROR
 
 
 @pytest.fixture(scope="session")
 def petition_files(mirror) -> dict[str, Path]:
-    """Every real petition document of the mirror, by a short name."""
+    """Every real petition document of the mirror, by a short name ("239406", "241584@2019-03-21T2310")."""
     files = {p.stem: p for p in sorted((mirror / "petitions").glob("*.json")) if p.stem.isdigit()}
     files |= {f"241584@{p.stem}": p for p in sorted((mirror / "petitions" / "241584").glob("*.json"))}
     return files
+
+
+@pytest.fixture(scope="session")
+def constituency_sets(mirror):
+    """Both constituency sets loaded once per session: {"pcon2010": ConstituencySet, "pcon2024": ...}."""
+    from geo.datasets import load_set
+
+    return {name: load_set(name) for name in ("pcon2010", "pcon2024")}
 
 
 def squares_set(codes: list[str], populations: list[int], name: str = "pcon2024"):

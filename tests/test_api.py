@@ -3,16 +3,19 @@ import json
 import httpx
 import pytest
 
-from petitions.api import NotFound, PetitionsAPI, Unreachable, parse_list, parse_source
+from petitions.api import NotFound, PetitionsAPI, Unreachable, load_petition, parse_list, parse_source
 from petitions.model import PetitionError
 
 
 @pytest.mark.parametrize("text, expected", [
-    ("239406", 239406), (" 239406 ", 239406), (239406, 239406),
+    ("239406", 239406), (" 239406 ", 239406), ("\t239406\n", 239406), (239406, 239406),
     ("https://petition.parliament.uk/petitions/239406", 239406),
     ("https://petition.parliament.uk/petitions/239406.json", 239406),
-    ("https://petition.parliament.uk/archived/petitions/239406.json", 239406),
     ("https://petition.parliament.uk/petitions/239406/", 239406),
+    ("https://petition.parliament.uk/archived/petitions/239406", 239406),
+    ("https://petition.parliament.uk/archived/petitions/239406.json", 239406),
+    ("https://petition.parliament.uk/petitions/239406?reveal_response=yes", 239406),
+    ("https://PETITION.parliament.uk/petitions/239406", 239406),
     ("petition.parliament.uk/petitions/700143", 700143),
 ])
 def test_parse_source_accepts_numbers_and_official_links(text, expected):
@@ -20,24 +23,38 @@ def test_parse_source_accepts_numbers_and_official_links(text, expected):
 
 
 @pytest.mark.parametrize("text, words", [
-    ("http://petition.parliament.uk/petitions/1", "only https://petition.parliament.uk"),
-    ("https://evil.example/petitions/1", "only https://petition.parliament.uk"),
-    ("https://petition.parliament.uk.evil.com/petitions/1", "only https://petition.parliament.uk"),
+    ("http://petition.parliament.uk/petitions/1", "only https://petition.parliament.uk petition links"),
+    ("https://evil.example/petitions/1", "only https://petition.parliament.uk petition links"),
+    ("https://petition.parliament.uk.evil.com/petitions/1", "only https://petition.parliament.uk petition links"),
+    ("https://evil.com/petition.parliament.uk/petitions/1", "only https://petition.parliament.uk petition links"),
+    ("ftp://petition.parliament.uk/petitions/1", "only https://petition.parliament.uk petition links"),
     ("https://petition.parliament.uk/help", "not a petition link"),
-    ("0", "not a petition number"), ("", "enter a petition number"), ("abc", "not a petition number"),
+    ("https://petition.parliament.uk/petitions/1/signatures/new", "not a petition link"),
+    ("https://petition.parliament.uk/petitions/0", "0 is not a petition number"),
+    ("0", "0 is not a petition number"), (0, "0 is not a petition number"), (-5, "-5 is not a petition number"),
+    ("", "enter a petition number"), ("   ", "enter a petition number"),
+    ("abc", "not a petition number, petition URL or JSON file"),
     ("missing.json", "no such file"),
 ])
 def test_parse_source_refuses_everything_else(text, words):
-    with pytest.raises(PetitionError, match=words):
+    with pytest.raises(PetitionError) as err:
         parse_source(text)
+    assert words in str(err.value) and "\n" not in str(err.value)
 
 
 def test_parse_source_local_file(petition_files):
-    assert parse_source(str(petition_files["239406"])) == petition_files["239406"]
+    path = petition_files["239406"]
+    assert parse_source(str(path)) == path
+    assert parse_source(f"  {path}  ") == path
+    assert parse_source(path) == path
 
 
 class FakeAPI:
-    """A MockTransport handler that records requests and answers from a script of responses."""
+    """A MockTransport handler that records requests and answers from a script of responses per path.
+
+    A path's answer is a status code, a JSON-able object, raw bytes or an exception; a list is played
+    in order, its last entry repeating.
+    """
 
     def __init__(self, routes):
         self.routes = routes
@@ -45,12 +62,15 @@ class FakeAPI:
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         self.seen.append(request.url)
-        assert request.url.host == "petition.parliament.uk" and request.url.scheme == "https"
+        if request.url.host != "petition.parliament.uk" or request.url.scheme != "https":
+            return httpx.Response(599)  # and the teardown check fails the test
         answer = self.routes.get(request.url.path, 404)
         if isinstance(answer, list):
             answer = answer.pop(0) if len(answer) > 1 else answer[0]
         if isinstance(answer, Exception):
             raise answer
+        if isinstance(answer, httpx.Response):
+            return answer
         if isinstance(answer, int):
             return httpx.Response(answer)
         if isinstance(answer, bytes):
@@ -58,11 +78,21 @@ class FakeAPI:
         return httpx.Response(200, json=answer, headers={"cache-control": "max-age=60"})
 
 
-def api_for(routes, clock=lambda: 1000.0):
-    fake = FakeAPI(routes)
-    sleeps: list[float] = []
-    api = PetitionsAPI(httpx.Client(transport=httpx.MockTransport(fake)), sleep=sleeps.append, clock=clock)
-    return api, fake, sleeps
+@pytest.fixture
+def make_api():
+    """make_api(routes, clock=...) -> (PetitionsAPI over a MockTransport, the fake, recorded sleeps)."""
+    fakes: list[FakeAPI] = []
+
+    def make(routes, clock=lambda: 1000.0):
+        fake = FakeAPI(routes)
+        fakes.append(fake)
+        sleeps: list[float] = []
+        api = PetitionsAPI(httpx.Client(transport=httpx.MockTransport(fake)), sleep=sleeps.append, clock=clock)
+        return api, fake, sleeps
+
+    yield make
+    for fake in fakes:  # the client never talks to anyone but the official API
+        assert {(u.scheme, u.host) for u in fake.seen} <= {("https", "petition.parliament.uk")}
 
 
 @pytest.fixture(scope="module")
@@ -70,88 +100,167 @@ def doc239406(petition_files):
     return json.loads(petition_files["239406"].read_text())
 
 
-def test_live_petition(doc239406):
-    api, fake, _ = api_for({"/petitions/239406.json": doc239406})
+def test_live_petition(make_api, doc239406):
+    api, fake, sleeps = make_api({"/petitions/239406.json": doc239406})
     assert api.petition(239406).signature_count == 14846
+    assert [u.path for u in fake.seen] == ["/petitions/239406.json"] and sleeps == []
 
 
-def test_archive_fallback_after_404(doc239406):
-    api, fake, _ = api_for({"/archived/petitions/239406.json": doc239406})
+def test_archive_fallback_after_404(make_api, doc239406):
+    api, fake, _ = make_api({"/archived/petitions/239406.json": doc239406})
     assert api.petition(239406).id == 239406
     assert [u.path for u in fake.seen] == ["/petitions/239406.json", "/archived/petitions/239406.json"]
 
 
-def test_not_found_anywhere():
-    api, _, _ = api_for({})
-    with pytest.raises(NotFound, match="petition 5 was not found"):
+def test_not_found_anywhere(make_api):
+    api, fake, sleeps = make_api({})
+    with pytest.raises(NotFound) as err:
         api.petition(5)
+    assert str(err.value) == "petition 5 was not found on petition.parliament.uk"
+    assert len(fake.seen) == 2 and sleeps == []  # a 404 is an answer: not retried
 
 
-def test_429_then_success_backs_off(doc239406):
-    api, fake, sleeps = api_for({"/petitions/239406.json": [429, 429, doc239406]})
+def test_429_then_success_backs_off(make_api, doc239406):
+    api, fake, sleeps = make_api({"/petitions/239406.json": [429, 429, doc239406]})
     assert api.petition(239406).id == 239406
     assert len(fake.seen) == 3 and sleeps == [0.5, 1.0]
 
 
-def test_500_forever_gives_up():
-    api, fake, sleeps = api_for({"/petitions/1.json": [500]})
-    with pytest.raises(Unreachable, match="HTTP 500 after 4 tries"):
+def test_429_retry_after_is_respected(make_api, doc239406):
+    api, fake, sleeps = make_api({"/petitions/239406.json": [
+        httpx.Response(429, headers={"retry-after": "7"}), doc239406]})
+    assert api.petition(239406).id == 239406
+    assert 7.0 in sleeps and len(fake.seen) == 2
+
+
+@pytest.mark.parametrize("status", [500, 502, 503, 429])
+def test_failing_forever_gives_up(make_api, status):
+    api, fake, sleeps = make_api({"/petitions/1.json": [status]})
+    with pytest.raises(Unreachable) as err:
+        api.petition(1)
+    assert str(err.value) == f"petition.parliament.uk answered HTTP {status} after 4 tries; try again later"
+    assert len(fake.seen) == 4 and sleeps == [0.5, 1.0, 2.0]
+
+
+def test_other_client_errors_are_not_retried(make_api):
+    api, fake, _ = make_api({"/petitions/1.json": [403]})
+    with pytest.raises(PetitionError, match="answered HTTP 403"):
+        api.petition(1)
+    assert len(fake.seen) == 1
+
+
+def test_timeout_is_retried_then_reported(make_api):
+    api, fake, sleeps = make_api({"/petitions/1.json": [httpx.ReadTimeout("slow")]})
+    with pytest.raises(Unreachable, match="did not answer in time after 4 tries"):
         api.petition(1)
     assert len(fake.seen) == 4 and len(sleeps) == 3
 
 
-def test_timeout_is_retried_then_reported():
-    api, fake, _ = api_for({"/petitions/1.json": [httpx.ReadTimeout("slow")]})
-    with pytest.raises(Unreachable, match="did not answer in time"):
+def test_timeout_then_success(make_api, doc239406):
+    api, fake, sleeps = make_api({"/petitions/239406.json": [httpx.ConnectTimeout("slow"), doc239406]})
+    assert api.petition(239406).id == 239406 and sleeps == [0.5]
+
+
+def test_no_network(make_api):
+    api, fake, _ = make_api({"/petitions/1.json": [httpx.ConnectError("no route")]})
+    with pytest.raises(Unreachable, match="cannot reach petition.parliament.uk"):
         api.petition(1)
-    assert len(fake.seen) == 4
+    assert isinstance(Unreachable("x"), PetitionError)  # callers catch one error type
 
 
-def test_no_network():
-    api, _, _ = api_for({"/petitions/1.json": [httpx.ConnectError("no route")]})
-    with pytest.raises(Unreachable, match="no network"):
-        api.petition(1)
-
-
-def test_truncated_json(petition_files):
-    api, _, _ = api_for({"/petitions/239406.json": petition_files["239406"].read_bytes()[:3000]})
-    with pytest.raises(PetitionError, match="truncated or invalid JSON"):
+def test_truncated_json(make_api, petition_files):
+    api, _, _ = make_api({"/petitions/239406.json": petition_files["239406"].read_bytes()[:3000]})
+    with pytest.raises(PetitionError) as err:
         api.petition(239406)
+    assert "truncated or invalid JSON" in str(err.value) and "\n" not in str(err.value)
 
 
-def test_non_petition_json():
-    api, _, _ = api_for({"/petitions/1.json": {"data": {"type": "user", "id": 1, "attributes": {}}}})
-    with pytest.raises(PetitionError, match="not a petition document"):
+@pytest.mark.parametrize("body, words", [
+    ({"data": {"type": "user", "id": 1, "attributes": {}}}, "data.type is 'user'"),
+    ("a string", "expected a JSON object"),
+    ({"data": [], "links": {}}, "list of petitions"),
+])
+def test_non_petition_json(make_api, body, words):
+    api, _, _ = make_api({"/petitions/1.json": body})
+    with pytest.raises(PetitionError, match=words):
         api.petition(1)
 
 
-def test_max_age_is_honoured(doc239406):
+def test_max_age_is_honoured(make_api, doc239406):
     now = [1000.0]
-    api, fake, _ = api_for({"/petitions/239406.json": doc239406}, clock=lambda: now[0])
-    api.petition(239406)
+    api, fake, _ = make_api({"/petitions/239406.json": doc239406}, clock=lambda: now[0])
+    first = api.petition_fetched(239406)
     now[0] += 59
-    api.petition(239406)
+    assert api.petition_fetched(239406) == first and first.fetched_at == 1000.0
     assert len(fake.seen) == 1
     now[0] += 2
+    again = api.petition_fetched(239406)
+    assert len(fake.seen) == 2 and again.fetched_at == 1061.0
+
+
+def test_no_max_age_means_no_cache(make_api, doc239406):
+    api, fake, _ = make_api({"/petitions/239406.json": httpx.Response(200, json=doc239406,
+                                                                       headers={"cache-control": "no-cache"})})
+    api.petition(239406)
     api.petition(239406)
     assert len(fake.seen) == 2
 
 
-def test_list_page_from_the_real_endpoint(mirror):
-    page = json.loads((mirror / "petitions" / "list-q-climate-change-page-1.json").read_text())
-    api, fake, _ = api_for({"/petitions.json": page})
+@pytest.fixture(scope="module")
+def list_page(mirror):
+    return json.loads((mirror / "petitions" / "list-q-climate-change-page-1.json").read_text())
+
+
+def test_list_page_from_the_real_endpoint(make_api, list_page):
+    api, fake, _ = make_api({"/petitions.json": list_page})
     listing = api.list(state="all", q="climate change", page=1)
     assert len(listing.items) == 50 and listing.next_page == 2 and listing.last_page == 8
-    assert fake.seen[0].params["q"] == "climate change"
-    assert listing.items[0].id == 563380
+    assert dict(fake.seen[0].params) == {"state": "all", "page": "1", "q": "climate change"}
+    first = list_page["data"][0]
+    assert listing.items[0].id == int(first["id"]) == 563380
+    assert listing.items[0].signature_count == first["attributes"]["signature_count"]
+    assert all(i.action and i.state for i in listing.items)
 
 
-def test_list_refuses_unknown_state():
-    api, _, _ = api_for({})
-    with pytest.raises(PetitionError, match="unknown state"):
+def test_list_pages_are_cached_separately(make_api, list_page):
+    api, fake, _ = make_api({"/petitions.json": list_page})
+    api.list(page=1)
+    api.list(page=2)
+    api.list(page=1)
+    assert [u.params["page"] for u in fake.seen] == ["1", "2"]
+
+
+def test_archived_list(make_api, list_page):
+    api, fake, _ = make_api({"/archived/petitions.json": list_page})
+    listing = api.list(state="closed", archived=True)
+    assert fake.seen[0].path == "/archived/petitions.json" and all(i.archived for i in listing.items)
+
+
+def test_list_refuses_unknown_state(make_api):
+    api, fake, _ = make_api({})
+    with pytest.raises(PetitionError, match="unknown state 'secret'"):
         api.list(state="secret")
+    assert fake.seen == []
 
 
-def test_parse_list_last_page_has_no_next():
-    listing = parse_list({"data": [], "links": {"next": None, "last": "https://x/petitions.json?page=3"}})
-    assert listing.next_page is None and listing.last_page == 3
+@pytest.mark.parametrize("links, next_page, last_page", [
+    ({"next": None, "last": "https://x/petitions.json?page=3"}, None, 3),
+    ({"next": "https://x/petitions.json?page=2&state=open", "last": "https://x/petitions.json?state=open&page=9"},
+     2, 9),
+    ({}, None, None),
+])
+def test_parse_list_pages(links, next_page, last_page):
+    listing = parse_list({"data": [], "links": links})
+    assert (listing.next_page, listing.last_page) == (next_page, last_page)
+
+
+def test_parse_list_refuses_a_petition(doc239406):
+    with pytest.raises(PetitionError, match="not a petition list"):
+        parse_list(doc239406)
+
+
+def test_load_petition_from_number_and_file(make_api, doc239406, petition_files):
+    api, fake, _ = make_api({"/petitions/239406.json": doc239406})
+    assert load_petition("https://petition.parliament.uk/petitions/239406", api).id == 239406
+    assert load_petition(str(petition_files["603658"]), api).id == 603658
+    assert len(fake.seen) == 1  # a file never reaches the API

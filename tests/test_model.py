@@ -1,14 +1,15 @@
 import json
+from datetime import UTC, date, datetime
 
 import pytest
 
 from petitions.model import PetitionError, parse_petition, parse_petition_text, read_petition_file
 
 
-def doc(**attrs):
+def doc(kind="petition", **attrs):
     base = {"action": "Do a thing", "signature_count": 12, "state": "open"}
     return {"links": {"self": "https://petition.parliament.uk/petitions/1.json"},
-            "data": {"type": "petition", "id": 1, "attributes": base | attrs}}
+            "data": {"type": kind, "id": 1, "attributes": base | attrs}}
 
 
 def test_real_document_parses_every_field(petition_files):
@@ -18,42 +19,94 @@ def test_real_document_parses_every_field(petition_files):
     assert p.state == "closed" and p.signature_count == 14846
     assert len(p.constituencies) == 650 and p.constituency_total == 13933
     assert len(p.countries) == 57
-    assert p.government_response and str(p.government_response.responded_on) == "2019-03-18"
-    assert p.response_threshold_reached_at.date().isoformat() == "2019-03-06"
+    assert p.government_response and p.government_response.responded_on == date(2019, 3, 18)
+    assert p.response_threshold_reached_at.date() == date(2019, 3, 6)
     assert p.url == "https://petition.parliament.uk/petitions/239406"
+
+
+@pytest.mark.parametrize("name, pid, signatures, constituencies", [
+    ("239406", 239406, 14846, 650), ("332711", 332711, 46388, 644), ("550951", 550951, 43263, 650),
+    ("603658", 603658, 1142, 153), ("700143", 700143, 1462163, 650),
+])
+def test_every_mirror_petition_parses(petition_files, name, pid, signatures, constituencies):
+    p = read_petition_file(petition_files[name])
+    raw = json.loads(petition_files[name].read_text())["data"]["attributes"]
+    assert (p.id, p.signature_count, len(p.constituencies)) == (pid, signatures, constituencies)
+    # abroad and unmatched postcodes belong to no constituency
+    assert p.constituency_total == sum(c["signature_count"] for c in raw["signatures_by_constituency"])
+    assert p.constituency_total < p.signature_count
 
 
 def test_2016_document_with_open_at_and_no_regions():
     p = parse_petition(doc(open_at="2016-02-01T10:00:00.000Z", signatures_by_constituency=[
-        {"name": "Aldershot", "ons_code": "E14000530", "mp": None, "signature_count": 3}]))
-    assert p.opened_at.year == 2016
-    assert p.regions == ()
-    assert p.constituencies[0].mp is None
+        {"name": "Aldershot", "ons_code": "E14000530", "mp": "Leo Docherty MP", "signature_count": 3}]))
+    assert p.opened_at == datetime(2016, 2, 1, 10, 0, tzinfo=UTC)
+    assert p.regions == () and p.countries == ()
+    assert p.constituencies[0].ons_code == "E14000530" and p.constituencies[0].signature_count == 3
+
+
+def test_null_mp_is_none_not_the_string_none():
+    p = parse_petition(doc(signatures_by_constituency=[
+        {"name": "Vacant", "ons_code": "E14000530", "mp": None, "signature_count": 3},
+        {"name": "No MP key", "ons_code": "E14000531", "signature_count": 4}]))
+    assert [c.mp for c in p.constituencies] == [None, None]
+
+
+def test_codes_are_normalised():
+    p = parse_petition(doc(signatures_by_constituency=[{"ons_code": " e14000530 ", "signature_count": "7"}]))
+    assert p.constituencies[0].ons_code == "E14000530" and p.constituencies[0].signature_count == 7
+    assert p.constituencies[0].name == " e14000530 "  # a nameless entry is labelled with its code
 
 
 def test_absent_optional_fields_are_none():
     p = parse_petition(doc())
     assert p.government_response is None and p.debate is None and p.closed_at is None
-    assert p.constituencies == () and p.rejection is None
+    assert p.opened_at is None and p.scheduled_debate_date is None and p.parliament is None
+    assert p.constituencies == () and p.rejection is None and p.background == "" and not p.archived
 
 
-def test_archived_parliament_period():
-    d = doc(parliament={"period": "2017-2019"})
-    d["data"]["type"] = "archived-petition"
-    p = parse_petition(d)
+@pytest.mark.parametrize("attrs, field, expected", [
+    ({"closed_at": "2019-08-11T09:00:00.000Z"}, "closed_at", datetime(2019, 8, 11, 9, tzinfo=UTC)),
+    ({"closed_at": "not a date"}, "closed_at", None),
+    ({"closed_at": None}, "closed_at", None),
+    ({"scheduled_debate_date": "2019-04-01"}, "scheduled_debate_date", date(2019, 4, 1)),
+    ({"government_response": {"summary": "", "details": ""}}, "government_response", None),
+    ({"debate": {"debated_on": None, "overview": None}}, "debate", None),
+    ({"rejection": {"code": "duplicate", "details": None}}, "rejection", "duplicate"),
+    ({"rejection": {"code": "irrelevant", "details": "Not for Parliament"}}, "rejection", "Not for Parliament"),
+    ({"parliament": {"period": "2017-2019"}}, "parliament", "2017-2019"),
+    ({"parliament": "2015-2017"}, "parliament", "2015-2017"),
+    ({"state": None}, "state", "unknown"),
+])
+def test_optional_fields(attrs, field, expected):
+    assert getattr(parse_petition(doc(**attrs)), field) == expected
+
+
+@pytest.mark.parametrize("kind", ["archived-petition", "archived_petition"])
+def test_archived_parliament_period(kind):
+    p = parse_petition(doc(kind, parliament={"period": "2017-2019"}))
     assert p.parliament == "2017-2019" and p.archived
-    assert p.url.endswith("/archived/petitions/1")
+    assert p.url == "https://petition.parliament.uk/archived/petitions/1"
 
 
 @pytest.mark.parametrize("bad, words", [
-    ("a string", "JSON object"),
+    ("a string", "expected a JSON object"),
+    ([1, 2], "expected a JSON object"),
+    (None, "expected a JSON object"),
     ({"data": []}, "list of petitions"),
     ({"links": {}}, "no 'data'"),
+    ({"data": {"type": "user"}}, "data.type is 'user'"),
     ({"data": {"type": "user", "id": 1, "attributes": {}}}, "data.type is 'user'"),
+    ({"data": {"type": "petition", "id": 1}}, "no 'attributes'"),
     ({"data": {"type": "petition", "id": "x", "attributes": {"action": "a", "signature_count": 1}}}, "data.id"),
     ({"data": {"type": "petition", "id": 1, "attributes": {"signature_count": 1}}}, "no 'action'"),
-    (doc(signature_count="many"), "not a number"),
+    ({"data": {"type": "petition", "id": 1, "attributes": {"action": "a"}}}, "no 'signature_count'"),
+    (doc(signature_count="many"), "signature_count is not a number"),
+    (doc(signature_count=-3), "signature_count is negative"),
+    (doc(signatures_by_constituency={"E14000530": 1}), "not a list of objects"),
     (doc(signatures_by_constituency=[{"name": "x", "signature_count": 1}]), "without 'ons_code'"),
+    (doc(signatures_by_constituency=[{"ons_code": "E14000530", "signature_count": None}]),
+     "constituency signature_count is not a number"),
 ])
 def test_non_petition_documents_are_refused_with_a_reason(bad, words):
     with pytest.raises(PetitionError) as err:
@@ -61,12 +114,26 @@ def test_non_petition_documents_are_refused_with_a_reason(bad, words):
     assert words in str(err.value) and "\n" not in str(err.value)
 
 
-def test_truncated_json_is_a_one_line_error(petition_files):
-    text = petition_files["239406"].read_text()[:5000]
-    with pytest.raises(PetitionError, match="not valid JSON"):
-        parse_petition_text(text, origin="239406.json")
-
-
 def test_list_page_is_not_a_petition(mirror):
-    with pytest.raises(PetitionError, match="list of petitions"):
-        parse_petition(json.loads((mirror / "petitions" / "list-q-climate-change-page-1.json").read_text()))
+    page = json.loads((mirror / "petitions" / "list-q-climate-change-page-1.json").read_text())
+    with pytest.raises(PetitionError, match="this is a list of petitions"):
+        parse_petition(page)
+
+
+@pytest.mark.parametrize("cut", [1, 100, 5000, -2])
+def test_truncated_json_is_a_one_line_error(petition_files, cut):
+    text = petition_files["239406"].read_text()[:cut]
+    with pytest.raises(PetitionError) as err:
+        parse_petition_text(text, origin="239406.json")
+    message = str(err.value)
+    assert message.startswith("239406.json is not valid JSON (line ") and "\n" not in message
+
+
+def test_text_and_file_parse_alike(petition_files):
+    path = petition_files["700143"]
+    assert parse_petition_text(path.read_text()) == read_petition_file(path)
+
+
+def test_unreadable_file(tmp_path):
+    with pytest.raises(PetitionError, match="cannot read .*nothing.json"):
+        read_petition_file(tmp_path / "nothing.json")
