@@ -26,6 +26,7 @@ DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "history.sqlite
 SOURCES = ("api", "file", "series")  # where a snapshot came from; "series" totals are constituency sums
 BUSY_TIMEOUT_MS = 30_000
 SCHEMA_VERSION = 2
+TIMESERIES_TOTAL = "readme_total_signatures_sum_of_constituencies"
 _SNAPSHOT_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})T(\d{2})(\d{2})$")
 
 SCHEMA = """
@@ -149,7 +150,9 @@ class Store:
             counts["signature_count"] = counts["signature_count"].astype("int64")
         except (OSError, ValueError, KeyError, pd.errors.ParserError) as exc:
             raise PetitionError(f"cannot read the series in {folder}: {exc}") from None
-        total_of = dict(zip(totals["snapshot_utc"], totals.iloc[:, -1]))
+        # The series' own total column is the sum of its constituency rows (the name says so).
+        column = TIMESERIES_TOTAL if TIMESERIES_TOTAL in totals.columns else totals.columns[-1]
+        total_of = dict(zip(totals["snapshot_utc"], totals[column]))
         added = 0
         for when, rows in counts.groupby("snapshot_utc", sort=True):
             stamp = _parse_utc(str(when))
