@@ -102,7 +102,7 @@ def seed_store(store: Any, mirror: Path | None = None) -> int:
         elif sub.is_dir() and sub.name.endswith("-timeseries") and sub.name.split("-")[0].isdigit():
             added += store.import_timeseries(sub)
     for petition in mirror_documents(mirror):
-        added += store.add(petition, petition.updated_at) is not None
+        added += store.add(petition, petition.updated_at, source="file") is not None
     return added
 
 
