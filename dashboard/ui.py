@@ -147,6 +147,11 @@ def mp_text(row) -> str:
     return "MP not listed (no signatures recorded here)"
 
 
+def place(row) -> str:
+    """'South West, England'; just 'Scotland' where region and nation are one."""
+    return row["nation"] if row["region"] == row["nation"] else f"{row['region']}, {row['nation']}"
+
+
 def fmt_date(value: date | datetime | None) -> str:
     return f"{value:%-d %B %Y}" if value else "date unknown"
 

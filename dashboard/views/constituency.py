@@ -31,8 +31,7 @@ rows = table.set_index("ons_code")
 row = rows.loc[code]
 of = len(table)
 st.header(row["name"])
-st.markdown(f"**MP:** {ui.mp_text(row)} · {row['region']}, "
-            f"{row['nation']} · `{code}`")
+st.markdown(f"**MP:** {ui.mp_text(row)} · {ui.place(row)} · `{code}`")
 st.caption(f"MP as published by petition.parliament.uk with this petition's data. Petition: {p.action}")
 if loaded.note:
     st.info(loaded.note, icon=":material/cloud_off:")
@@ -46,10 +45,9 @@ with left:
                    help=f"{ordinal(int(row['rank_rate']))} of {of} per 1,000 residents")
     cols[3].metric("Index vs UK", f"{row['index']:.2f}", help="1.0 = the UK rate; 2.0 = twice it")
     compare = []
-    for label, rows_of in ((row["name"], table[table["ons_code"] == code]),
-                           (row["region"], table[table["region"] == row["region"]]),
-                           (row["nation"], table[table["nation"] == row["nation"]]),
-                           ("United Kingdom", table)):
+    areas = {row["name"]: table[table["ons_code"] == code], row["region"]: table[table["region"] == row["region"]],
+             row["nation"]: table[table["nation"] == row["nation"]], "United Kingdom": table}
+    for label, rows_of in areas.items():  # Scotland, Wales and Northern Ireland are region and nation at once
         signatures = int(rows_of["signatures"].sum())
         compare.append({"Area": label, "Signatures": signatures,
                         "Per 1,000 residents": signatures / rows_of["population"].sum() * 1000})

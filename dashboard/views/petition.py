@@ -6,7 +6,7 @@ from dashboard import cache, ui
 from geo.breakdowns import abroad, by_nation, by_region, totals
 from geo.datasets import petition_attribution
 from geo.export import export_table, to_csv_bytes, to_geojson_bytes
-from geo.maps import AREAS, METRICS, VIEWS, bar_chart, choropleth, selected_code
+from geo.maps import AREAS, METRICS, VIEWS, bar_chart, choropleth, filter_area, selected_code
 from geo.metrics import SCHEMES, ordinal
 from geo.pictures import map_image
 
@@ -17,7 +17,7 @@ def constituency_panel(table, code: str) -> None:
     of = len(table)
     with st.container(border=True):
         st.markdown(f"### {row['name']}")
-        st.caption(f"{ui.mp_text(row)} · {row['region']}, {row['nation']} · {code}")
+        st.caption(f"{ui.mp_text(row)} · {ui.place(row)} · {code}")
         cols = st.columns(2)
         cols[0].metric("Signatures", f"{int(row['signatures']):,}")
         cols[1].metric(f"Rank of {of}", ordinal(int(row["rank"])), help="by number of signatures")
@@ -87,8 +87,9 @@ with left:
     st.session_state["selected"] = code
     if code:
         constituency_panel(table, code)
-    st.subheader("Top 10 constituencies")
-    top = table.nlargest(10, metric)[["name", "signatures", "per_1000", "index"]]
+    st.subheader(f"Top 10 in {'the UK' if area == 'UK' else area}")
+    st.caption(f"by {METRICS[metric].lower()}")
+    top = filter_area(table, area).nlargest(10, metric)[["name", "signatures", "per_1000", "index"]]
     st.dataframe(top.rename(columns={"name": "Constituency", "signatures": "Signatures",
                                      "per_1000": "Per 1,000", "index": "Index vs UK"}),
                  hide_index=True, width="stretch",
