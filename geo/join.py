@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from geo.datasets import ConstituencySet, load_set
@@ -49,17 +50,28 @@ def join_counts(counts: pd.DataFrame, cset: ConstituencySet) -> JoinResult:
     missing = {"ons_code", "signatures"} - set(counts.columns)
     if missing:
         raise ValueError(f"counts lack column(s): {', '.join(sorted(missing))}")
-    if "mp" not in counts.columns:
-        counts = counts.assign(mp=None)
-    counts = counts.groupby("ons_code", as_index=False, sort=False).agg(
-        signatures=("signatures", "sum"), mp=("mp", "first"))
-    table = cset.table.merge(counts, on="ons_code", how="left", validate="one_to_one", indicator="listed")
-    table["listed"] = table["listed"] == "both"  # in the petition's list (absent rows have no MP given)
-    table["mp"] = table["mp"].astype(object).where(table["mp"].notna(), None)  # mp: null = seat vacant
-    table["signatures"] = table["signatures"].fillna(0).astype("int64")
-    known = set(cset.table["ons_code"])
-    unmatched = tuple(sorted(c for c in counts["ons_code"] if c not in known))
+    base = cset.table
+    n = len(base)
+    codes = counts["ons_code"].to_numpy(dtype=object)
+    # Positions in the set (a plain index lookup: no merge, no copy of the geometry column).
+    pos = pd.Index(base["ons_code"]).get_indexer(codes)
+    hit = pos >= 0
+    signatures = np.bincount(pos[hit], weights=counts["signatures"].fillna(0).to_numpy(dtype="float64")[hit],
+                             minlength=n)  # duplicate codes are summed
+    listed = np.zeros(n, dtype=bool)  # in the petition's list (absent rows have no MP given)
+    listed[pos[hit]] = True
+    mp = np.full(n, None, dtype=object)  # mp: null = seat vacant
+    if "mp" in counts.columns:
+        mps = counts["mp"].to_numpy(dtype=object)
+        given = hit & pd.notna(mps)
+        seats, first = np.unique(pos[given], return_index=True)  # the first MP named for a seat
+        mp[seats] = mps[given][first]
+    table = pd.DataFrame(base.drop(columns=base.geometry.name)).reset_index(drop=True)
+    table["mp"] = pd.Series(mp, dtype=object)
+    table["signatures"] = signatures.astype("int64")
+    table["listed"] = listed
+    unmatched = tuple(sorted(set(codes[~hit].tolist())))
     table = add_metrics(table)
-    ordered = [c for c in COLUMNS if c in table.columns] + ["hex_q", "hex_r", "geometry"]
-    return JoinResult(cset.name, gpd.GeoDataFrame(table[ordered], geometry="geometry", crs=cset.table.crs),
+    ordered = [c for c in COLUMNS if c in table.columns] + ["hex_q", "hex_r"]
+    return JoinResult(cset.name, gpd.GeoDataFrame(table[ordered], geometry=base.geometry.to_numpy(), crs=base.crs),
                       unmatched)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from functools import lru_cache
 
 SETS = ("pcon2010", "pcon2024")
 
@@ -38,7 +39,7 @@ def detect_set(codes: Iterable[str], parliament: str | None = None, opened: date
     """
     votes = {name: 0 for name in SETS}
     for code in set(codes):
-        members = [name for name in SETS if in_set(code, name)]
+        members = _members(code)
         if len(members) == 1:
             votes[members[0]] += 1
     if votes["pcon2010"] != votes["pcon2024"]:
@@ -48,6 +49,12 @@ def detect_set(codes: Iterable[str], parliament: str | None = None, opened: date
     if opened is not None and opened.date() < _NEW_BOUNDARIES:
         return "pcon2010"
     return "pcon2024"
+
+
+@lru_cache(maxsize=4096)
+def _members(code: str) -> tuple[str, ...]:
+    """The sets a code belongs to (a petition's 650 codes are looked up on every join)."""
+    return tuple(name for name in SETS if in_set(code, name))
 
 
 def nation_of(code: str) -> str:
