@@ -91,7 +91,11 @@ def main(argv: list[str] | None = None) -> int:
           f"{result.total:,} signatures in constituencies)")
     print("unmatched codes: " + (", ".join(result.unmatched) if result.unmatched else "none"))
     for path, payload in payloads:
-        _atomic_write(path, payload)
+        try:
+            _atomic_write(path, payload)
+        except OSError as exc:
+            print(f"error: cannot write {path}: {exc.strerror or exc}", file=sys.stderr)
+            return 1
         print(f"wrote {path}")
     return 0
 
@@ -99,10 +103,14 @@ def main(argv: list[str] | None = None) -> int:
 def _atomic_write(path: Path, payload: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(payload)
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)  # a failed write leaves no temporary file behind
 
 
 if __name__ == "__main__":

@@ -160,3 +160,14 @@ def test_nothing_to_write_is_a_usage_error(petition_files, capsys):
     with pytest.raises(SystemExit) as exit_:
         export.main([str(petition_files["239406"])])
     assert exit_.value.code == 2 and "say what to write" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("where", ["parent is a file", "target is a folder"])
+def test_unwritable_output_is_a_one_line_error(petition_files, tmp_path, capsys, where):
+    (tmp_path / "afile").write_text("x")
+    (tmp_path / "afolder").mkdir()
+    out = tmp_path / "afile" / "out.csv" if where == "parent is a file" else tmp_path / "afolder"
+    assert export.main([str(petition_files["239406"]), "--csv", str(out)]) == 1
+    _one_line_error(capsys.readouterr().err, f"cannot write {out}")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile", "afolder"]
+    assert not any((tmp_path / "afolder").iterdir())  # no temporary file left behind
