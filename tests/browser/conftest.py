@@ -1,0 +1,240 @@
+"""The dashboard in a subprocess on a free localhost port, driven by Debian's Chromium through Playwright.
+
+Also imported by benchmarks/bench_browser.py (start_app, stop_app, launch_chromium and the page helpers).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("PETITIONMAP_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+VIEWPORT = {"width": 1400, "height": 1100}
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+START_TIMEOUT = 60.0  # seconds for the app to answer /_stcore/health
+DRAW_TIMEOUT = 30_000  # ms for a map to draw or redraw
+
+# The map's first trace: Plotly draws one path.choroplethlocation per shown constituency; a selected
+# constituency adds a second choropleth trace (its outline), which these scripts leave out.
+JS_COUNT = ("() => { const t = document.querySelector('g.trace.choropleth');"
+            " return t ? t.querySelectorAll('path.choroplethlocation').length : 0; }")
+JS_STATE = """() => {
+  const t = document.querySelector('g.trace.choropleth');
+  if (!t) return null;
+  const paths = [...t.querySelectorAll('path.choroplethlocation')];
+  const ticks = [...document.querySelectorAll('g.colorbar g.cbaxis text')].map(e => e.textContent);
+  return {count: paths.length, first: paths.length ? paths[0].getAttribute('d').slice(0, 80) : '',
+          fills: [...new Set(paths.map(p => getComputedStyle(p).fill))].sort().join(' '), ticks: ticks.join('|'),
+          title: [...document.querySelectorAll('g.colorbar .cbtitle')].map(e => e.textContent).join(' '),
+          traces: document.querySelectorAll('g.trace.choropleth').length};
+}"""
+# A point inside the i-th constituency of the first trace (paths ignore the pointer: Plotly hit-tests
+# the geometry, so elementFromPoint cannot tell; isPointInFill can), with its ONS code.
+JS_INSIDE = """(i) => {
+  const p = document.querySelector('g.trace.choropleth').querySelectorAll('path.choroplethlocation')[i];
+  const r = p.getBoundingClientRect(), m = p.getScreenCTM().inverse();
+  const inside = (x, y) => p.isPointInFill(new DOMPoint(x, y).matrixTransform(m));
+  for (const f of [0.5, 0.45, 0.55, 0.4, 0.6, 0.35, 0.65, 0.3, 0.7, 0.25, 0.75, 0.2, 0.8])
+    for (const g of [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8]) {
+      const x = r.x + r.width * g, y = r.y + r.height * f;
+      if (inside(x, y)) return {x, y, code: p.__data__ && p.__data__.loc, width: r.width, height: r.height};
+    }
+  return null;
+}"""
+# Index of the first-trace path of an ONS code (-1 when not drawn).
+JS_INDEX_OF = """(code) => [...document.querySelector('g.trace.choropleth').querySelectorAll('path.choroplethlocation')]
+  .findIndex(p => p.__data__ && p.__data__.loc === code)"""
+
+
+@dataclass
+class App:
+    """A running dashboard: its base URL, process and log file."""
+
+    url: str
+    process: subprocess.Popen
+    log: Path
+    store: Path
+    tmp: tempfile.TemporaryDirectory | None = field(default=None, repr=False)
+
+    def log_tail(self, lines: int = 40) -> str:
+        try:
+            return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def app_env(mirror: Path, store: Path) -> dict[str, str]:
+    """The app's environment: the mirror, a private store, and no way out of this machine."""
+    env = dict(os.environ)
+    dead = "http://127.0.0.1:9"  # nothing listens there: any outside fetch fails at once → offline fallback
+    env.update({
+        "PETITIONMAP_MIRROR": str(mirror), "PETITIONMAP_STORE": str(store),
+        "HTTP_PROXY": dead, "HTTPS_PROXY": dead, "ALL_PROXY": dead,
+        "http_proxy": dead, "https_proxy": dead, "all_proxy": dead,
+        "NO_PROXY": "127.0.0.1,localhost", "no_proxy": "127.0.0.1,localhost",
+        # A manually set address also stops Streamlit asking checkip.amazonaws.com for the external IP.
+        "STREAMLIT_SERVER_ADDRESS": "127.0.0.1", "STREAMLIT_SERVER_HEADLESS": "true",
+        "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false", "STREAMLIT_SERVER_RUN_ON_SAVE": "false",
+        "STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none",
+    })
+    return env
+
+
+def start_app(mirror: Path, timeout: float = START_TIMEOUT) -> App:
+    """Start `streamlit run dashboard/app.py` on a free port; returns when /_stcore/health says ok."""
+    tmp = tempfile.TemporaryDirectory(prefix="petitionmap-browser-")
+    folder = Path(tmp.name)
+    port = free_port()
+    log = folder / "app.log"
+    with open(log, "wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port)],
+            cwd=ROOT, env=app_env(mirror, folder / "history.sqlite"), stdout=out, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL, start_new_session=True)
+    app = App(f"http://127.0.0.1:{port}", process, log, folder / "history.sqlite", tmp)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            stop_app(app)
+            raise RuntimeError(f"the dashboard exited with {process.returncode}:\n{app.log_tail()}")
+        try:
+            with urllib.request.urlopen(f"{app.url}/_stcore/health", timeout=2) as response:
+                if response.read().decode().strip() == "ok":
+                    return app
+        except OSError:
+            pass
+        time.sleep(0.25)
+    stop_app(app)
+    raise RuntimeError(f"the dashboard did not answer /_stcore/health within {timeout:.0f} s:\n{app.log_tail()}")
+
+
+def stop_app(app: App) -> None:
+    """Stop the dashboard we started (its own process group), then remove its temporary folder."""
+    process = app.process
+    if process.poll() is None:
+        try:
+            os.killpg(process.pid, signal.SIGTERM)  # start_new_session: the group is ours alone
+        except ProcessLookupError:
+            pass
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+    if app.tmp is not None:
+        app.tmp.cleanup()
+
+
+def launch_chromium(playwright):
+    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+def is_local(url: str) -> bool:
+    """Requests that stay on this machine: the app itself, data: and blob: URLs."""
+    parts = urlsplit(url)
+    if parts.scheme in ("data", "blob"):
+        return True
+    return parts.scheme in ("http", "https", "ws", "wss") and parts.hostname in LOCAL_HOSTS
+
+
+def wait_for_map(page, count: int = 650, timeout: float = DRAW_TIMEOUT) -> None:
+    page.wait_for_function(f"({JS_COUNT})() === {count}", timeout=timeout)
+
+
+def map_state(page) -> dict:
+    return page.evaluate(JS_STATE)
+
+
+def wait_for_redraw(page, before: dict, keys: tuple[str, ...], count: int | None = None,
+                    timeout: float = DRAW_TIMEOUT) -> dict:
+    """Wait until the map's state differs from `before` in one of `keys` (and shows `count` paths)."""
+    script = f"""([before, keys, count]) => {{ const now = ({JS_STATE})();
+        return !!now && (count === null || now.count === count) && keys.some(k => now[k] !== before[k]); }}"""
+    page.wait_for_function(script, arg=[before, list(keys), count], timeout=timeout)
+    return map_state(page)
+
+
+def choose_radio(page, label: str) -> None:
+    """Click a Streamlit radio option by its visible label."""
+    page.locator('[data-testid="stRadioOption"]').filter(has_text=label).first.click()
+
+
+def point_in(page, index: int) -> dict:
+    """Scroll the map into view and return a point inside constituency `index` of the first trace."""
+    page.locator('[data-testid="stPlotlyChart"]').first.scroll_into_view_if_needed()
+    point = page.evaluate(JS_INSIDE, index)
+    assert point, f"no point inside constituency #{index} found"
+    return point
+
+
+def screenshot(page, name: str) -> Path:
+    """A screenshot of the viewport with the map in view, under artifacts/screenshots/ (git-ignored)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.locator('[data-testid="stPlotlyChart"]').first.scroll_into_view_if_needed()
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path))
+    return path
+
+
+# ---- fixtures ---------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def app(mirror) -> Iterator[App]:
+    """The dashboard, started once for the browser tests and stopped at the end."""
+    running = start_app(mirror)
+    yield running
+    stop_app(running)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.skip("playwright is not installed")
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no Chromium at {CHROMIUM} (install Debian's chromium package)")
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def requests_seen() -> list[str]:
+    """Every URL any test page requested (HTTP, WebSocket), in order."""
+    return []
+
+
+@pytest.fixture
+def page(chromium, app, requests_seen):
+    """A fresh browser context (a new Streamlit session) with every request URL recorded."""
+    context = chromium.new_context(viewport=VIEWPORT)
+    context.set_default_timeout(DRAW_TIMEOUT)
+    context.on("request", lambda request: requests_seen.append(request.url))
+    tab = context.new_page()
+    tab.on("websocket", lambda ws: requests_seen.append(ws.url))
+    yield tab
+    context.close()
