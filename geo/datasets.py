@@ -224,7 +224,8 @@ def _normalise(ds: Dataset, raw: bytes) -> dict[str, pd.DataFrame]:
 def simplify_coverage(geoms: Any, tolerance: float = SIMPLIFY_TOLERANCE, decimals: int = DECIMALS) -> Any:
     """Simplify polygons as one coverage (shared edges stay shared) and round coordinates."""
     simple = shapely.coverage_simplify(np.asarray(geoms), tolerance)
-    return plotly_ready(shapely.transform(simple, lambda xy: np.round(xy, decimals)))
+    # Snapping to the grid (rather than rounding) keeps every shape valid; shared vertices snap alike.
+    return plotly_ready(shapely.set_precision(simple, 10.0 ** -decimals))
 
 
 def plotly_ready(geoms: Any) -> Any:

@@ -139,9 +139,11 @@ class PetitionsAPI:
 
     def _request(self, url: str, params: dict[str, str] | None) -> httpx.Response:
         last = ""
+        wait = 0.0
         for attempt in range(self._retries + 1):
             if attempt:
-                self._sleep(self._backoff * 2 ** (attempt - 1))
+                self._sleep(wait)
+            wait = self._backoff * 2 ** attempt
             try:
                 response = self._client.get(url, params=params)
             except httpx.TimeoutException:
@@ -154,8 +156,8 @@ class PetitionsAPI:
             if response.status_code == 429 or response.status_code >= 500:
                 last = f"{HOST} answered HTTP {response.status_code}"
                 retry_after = response.headers.get("retry-after", "")
-                if retry_after.isdigit() and attempt < self._retries:
-                    self._sleep(min(float(retry_after), 60.0))
+                if retry_after.isdigit():  # the server says how long to wait: that replaces the back-off
+                    wait = min(float(retry_after), 60.0)
                 continue
             if response.status_code >= 400:
                 raise PetitionError(f"{HOST} answered HTTP {response.status_code} for {urlsplit(url).path}")
