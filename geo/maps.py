@@ -289,6 +289,9 @@ def _spread(palette: list[str], k: int) -> list[str]:
 def _formatter(metric: str, breaks: list[float]):
     if metric == "signatures":
         return lambda v: f"{v:,.0f}"
-    top = max(abs(b) for b in breaks) if breaks else 1
+    shown = breaks[:-1] or breaks  # the last class reads "> previous": its own upper bound is never printed
+    top = max(abs(b) for b in shown) if shown else 1
     digits = 2 if top < 10 else 1 if top < 100 else 0
+    while digits < 4 and len({f"{b:,.{digits}f}" for b in shown}) < len(set(shown)):
+        digits += 1  # enough decimals that distinct class bounds read differently ("0.1 – 0.1" otherwise)
     return lambda v: f"{v:,.{digits}f}"

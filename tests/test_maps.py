@@ -1,4 +1,5 @@
 import json
+import re
 
 import pytest
 import shapely
@@ -36,6 +37,9 @@ CODES = ["E14000530", "E14000531", "E14000532"]
     ([{"curve_number": 1, "point_index": 0}, {"curve_number": 0, "point_index": 0}], "E14000530"),
     ([{"curve_number": 0, "point_index": 9}], None),
     ([], None),
+    # as Streamlit sends a click on a choropleth (event.selection.points)
+    ([{"curve_number": 0, "point_number": 2, "point_index": 2, "location": "E14000532", "z": 3}], "E14000532"),
+    ([{"curve_number": 1, "point_number": 0, "point_index": 0, "location": "E14000530", "z": 0}], None),
 ])
 def test_selected_code(points, expected):
     assert selected_code(points, CODES) == expected
@@ -49,6 +53,39 @@ def test_areas_and_views(table, area, count, view):
     assert len(fig.data[0].locations) == count
     ids = {f["id"] for f in fig.data[0].geojson["features"]}
     assert set(fig.data[0].locations) <= ids
+
+
+def label_numbers(labels: list[str]) -> list[float]:
+    """The class bounds a legend prints, in order: "≤ 9", "9 – 13", …, "> 34" → [9, 9, 13, …, 34]."""
+    return [float(n.replace(",", "")) for label in labels for n in re.findall(r"[\d,]*\.?\d+", label)]
+
+
+@pytest.mark.parametrize("area, count", [("UK", 650), ("England", 533), ("Scotland", 59), ("Wales", 40),
+                                         ("Northern Ireland", 18), ("London", 73)])
+@pytest.mark.parametrize("view", list(VIEWS))
+@pytest.mark.parametrize("metric", list(METRICS))
+def test_every_metric_view_and_area_has_its_locations_and_an_ordered_legend(table, metric, view, area, count):
+    fig = choropleth(table, metric, view=view, area=area, geojson="/app/static/geo/x.json")
+    trace = fig.data[0]
+    assert len(trace.locations) == count == len(trace.z)
+    labels = list(trace.colorbar.ticktext)
+    assert len(labels) == len(set(labels)) == len(trace.colorbar.tickvals)
+    bounds = label_numbers(labels)
+    assert bounds == sorted(bounds) and len(set(bounds)) == len(labels) - 1
+    assert trace.zmin == -0.5 and trace.zmax == len(labels) - 0.5
+
+
+@pytest.mark.parametrize("name, metric", [("603658", "index"), ("603658", "per_1000"), ("332711", "per_1000"),
+                                          ("332711", "index"), ("241584@2019-03-21T2310", "per_1000")])
+def test_legend_bounds_of_skewed_petitions_read_differently(petition_files, name, metric):
+    # A very local petition: a huge top value once made every bound print with no decimals ("1 – 1", "1 – 1").
+    skewed = join_petition(read_petition_file(petition_files[name])).table
+    labels = list(choropleth(skewed, metric, geojson="/x.json").data[0].colorbar.ticktext)
+    bounds = label_numbers(labels)
+    assert len(set(labels)) == len(labels) and bounds == sorted(bounds) and len(set(bounds)) == len(labels) - 1
+    if metric == "index":
+        assert labels == ["≤ 0.50", "0.50 – 0.75", "0.75 – 0.90", "0.90 – 1.10", "1.10 – 1.33", "1.33 – 2.00",
+                          "> 2.00"]
 
 
 @pytest.mark.parametrize("metric", list(METRICS))
@@ -66,6 +103,12 @@ def test_index_uses_the_diverging_palette_centred_on_one(table):
     assert colours == DIVERGING
     middle = breaks.index(1.1)
     assert breaks[middle - 1] == 0.9 and colours[middle] == "#f7f7f7"  # 0.9–1.1 is neutral
+    assert len(colours) == 2 * middle + 1  # as many classes below 1.0 as above it
+    for low, high in zip(breaks[:middle], reversed(breaks[middle:-1])):
+        assert low * high == pytest.approx(1.0, abs=0.01)  # symmetric in ratio: 0.5 ↔ 2, 0.75 ↔ 1.33
+    fig = choropleth(table.assign(index=1.0), "index")
+    assert set(fig.data[0].z) == {middle}  # exactly typical → the neutral colour
+    assert fig.data[0].colorscale[2 * middle][1] == "#f7f7f7"
 
 
 def test_selected_constituency_is_outlined(table):
