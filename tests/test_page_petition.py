@@ -79,6 +79,48 @@ def test_unreachable_api_shows_the_saved_copy(fake_api):
     assert "data as of" in texts(at)
 
 
+def test_unreachable_api_without_a_store_shows_the_mirror_copy(fake_api, monkeypatch):
+    from dashboard import cache
+
+    fake_api.down = True  # the transport raises httpx.ConnectError
+    monkeypatch.setattr(cache, "store", lambda: None)
+    at = app()
+    assert not at.exception and at.title[0].value == TITLE
+    notes = [e.value for e in at.info]
+    assert notes == ["Offline: showing the local mirror's copy, data as of 11 Aug 2019 23:00 UTC."]
+    assert [b.proto.value for b in at.get("progress")] == [100, 14]
+    assert len(map_spec(at)["data"][0]["locations"]) == 650
+    assert fake_api.seen  # it did try the API first
+
+
+def test_unreachable_api_and_no_copy_keeps_the_petition(fake_api):
+    at = app()
+    fake_api.down = True
+    at.text_input(key="petition_input").set_value("123456").run()
+    assert not at.exception
+    assert any("no saved copy of petition 123456" in e.value for e in at.sidebar.error)
+    assert at.title[0].value == TITLE
+
+
+def test_choosing_a_constituency_outlines_it_and_shares_it(fake_api):
+    at = app()
+    assert len(map_spec(at)["data"]) == 1  # nothing selected yet
+    at.selectbox(key="c").set_value("E14000602").run()
+    assert not at.exception
+    spec = map_spec(at)
+    assert spec["data"][1]["locations"] == ["E14000602"] and len(spec["data"][0]["locations"]) == 650
+    assert "Bristol West" in texts(at) and "Thangam Debbonaire MP" in texts(at)
+    assert at.query_params["c"] == "E14000602"
+
+
+def test_hex_view_of_london(fake_api):
+    at = app(view="hex", area="London")
+    assert not at.exception
+    spec = map_spec(at)
+    assert len(spec["data"][0]["locations"]) == 73 and "-hex-" in spec["data"][0]["geojson"]
+    assert at.radio(key="view").value == "hex" and at.selectbox(key="area").value == "London"
+
+
 def test_breakdowns_and_downloads(fake_api):
     at = app(petition="700143")
     assert not at.exception
