@@ -114,13 +114,14 @@ def start_app(mirror: Path, timeout: float = START_TIMEOUT) -> App:
             cwd=ROOT, env=app_env(mirror, folder / "history.sqlite"), stdout=out, stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL, start_new_session=True)
     app = App(f"http://127.0.0.1:{port}", process, log, folder / "history.sqlite", tmp)
+    local = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never through a proxy
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             stop_app(app)
             raise RuntimeError(f"the dashboard exited with {process.returncode}:\n{app.log_tail()}")
         try:
-            with urllib.request.urlopen(f"{app.url}/_stcore/health", timeout=2) as response:
+            with local.open(f"{app.url}/_stcore/health", timeout=2) as response:
                 if response.read().decode().strip() == "ok":
                     return app
         except OSError:
@@ -167,12 +168,14 @@ def map_state(page) -> dict:
     return page.evaluate(JS_STATE)
 
 
-def wait_for_redraw(page, before: dict, keys: tuple[str, ...], count: int | None = None,
+def wait_for_redraw(page, before: dict, keys: tuple[str, ...], count: int | None = None, title: str | None = None,
                     timeout: float = DRAW_TIMEOUT) -> dict:
-    """Wait until the map's state differs from `before` in one of `keys` (and shows `count` paths)."""
-    script = f"""([before, keys, count]) => {{ const now = ({JS_STATE})();
-        return !!now && (count === null || now.count === count) && keys.some(k => now[k] !== before[k]); }}"""
-    page.wait_for_function(script, arg=[before, list(keys), count], timeout=timeout)
+    """Wait until the map's state differs from `before` in one of `keys`, shows `count` paths and its
+    legend title holds `title` (mid-redraw states can differ in one key and not yet in the others)."""
+    script = f"""([before, keys, count, title]) => {{ const now = ({JS_STATE})();
+        return !!now && (count === null || now.count === count) && (title === null || now.title.includes(title))
+          && keys.some(k => now[k] !== before[k]); }}"""
+    page.wait_for_function(script, arg=[before, list(keys), count, title], timeout=timeout)
     return map_state(page)
 
 

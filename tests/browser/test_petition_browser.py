@@ -91,13 +91,13 @@ def test_switching_to_hex_and_per_1000_redraws(page, app):
     screenshot(page, "04-hex")
 
     choose_radio(page, "Per 1,000")
-    rates = wait_for_redraw(page, hexes, ("ticks", "title"), count=650)
+    rates = wait_for_redraw(page, hexes, ("ticks", "title"), count=650, title="per 1,000")
     assert "per 1,000" in rates["title"] and rates["ticks"] != hexes["ticks"]
     assert parse_qs(urlsplit(page.url).query)["metric"] == ["per_1000"]
     screenshot(page, "05-hex-per-1000")
 
     choose_radio(page, "Index vs UK")
-    index = wait_for_redraw(page, rates, ("ticks", "fills"), count=650)
+    index = wait_for_redraw(page, rates, ("ticks", "fills"), count=650, title="Index vs UK")
     assert "Index vs UK" in index["title"] and "rgb(247, 247, 247)" in index["fills"]  # the neutral class
     screenshot(page, "06-hex-index")
 
