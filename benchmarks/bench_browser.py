@@ -157,6 +157,8 @@ def main(argv: list[str] | None = None) -> int:
                   + (f" ({wire / 1024:,.0f} KB gzipped on the wire)" if wire < plain else " (not compressed)"))
         if memory is not None:
             print(f"dashboard peak memory (VmHWM after the runs): {memory:,.0f} MB")
+        load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+        print(f"(machine: {os.cpu_count()} CPUs, load average {load:.1f}; timings grow with other work on it)")
     finally:
         stop_app(app)
     return 0
