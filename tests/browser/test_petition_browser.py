@@ -93,7 +93,7 @@ def test_switching_to_hex_and_per_1000_redraws(page, app):
     choose_radio(page, "Per 1,000")
     rates = wait_for_redraw(page, hexes, ("ticks", "title"), count=650, title="per 1,000")
     assert "per 1,000" in rates["title"] and rates["ticks"] != hexes["ticks"]
-    assert parse_qs(urlsplit(page.url).query)["metric"] == ["per_1000"]
+    page.wait_for_url(re.compile(r"[?&]metric=per_1000(&|$)"), timeout=10_000)  # written as the run ends
     screenshot(page, "05-hex-per-1000")
 
     choose_radio(page, "Index vs UK")
