@@ -26,10 +26,12 @@ def url_default(key: str, default: str, allowed: list[str] | tuple[str, ...] | d
 
 
 def remember_constituency() -> None:
-    """Seed the constituency choice ("c") from the URL, else from the last page's choice."""
-    url_default("c", st.session_state.get("selected", ""))
-    if not st.session_state["c"] and st.session_state.get("selected"):
-        st.session_state["c"] = st.session_state["selected"]
+    """Seed the constituency choice ("c"): this page's, else the URL's, else the one chosen on another page.
+
+    Re-assigning it before the widget exists keeps it when a page with another "c" widget takes over.
+    """
+    st.session_state["c"] = (st.session_state.get("c") or st.query_params.get("c")
+                             or st.session_state.get("selected", ""))
 
 
 def sync_url(**values: str | None) -> None:

@@ -54,7 +54,8 @@ def class_breaks(values: pd.Series | np.ndarray, scheme: Scheme = "quantiles", k
         bins = fisher_jenks(v, k)
     else:
         raise ValueError(f"unknown classification scheme {scheme!r}; use one of {', '.join(SCHEMES)}")
-    return sorted(set(float(b) for b in bins))
+    # Floating-point noise (mostly-zero data gives bounds like 4e-17) must not make a class of its own.
+    return sorted(set(float(b) for b in np.round(bins, 9)))
 
 
 def classify(values: pd.Series | np.ndarray, breaks: list[float]) -> np.ndarray:

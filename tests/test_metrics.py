@@ -145,3 +145,9 @@ def test_unknown_scheme():
                                      (650, "650th"), (111, "111th"), (123, "123rd")])
 def test_ordinal(n, text):
     assert ordinal(n) == text
+
+
+def test_float_noise_does_not_make_a_class():
+    values = np.array([0.0] * 70 + [1e-17 * 4] + [0.5, 0.7])
+    assert class_breaks(values, "quantiles", 6)[0] == 0.0
+    assert all(b == 0.0 or b > 1e-6 for b in class_breaks(values, "quantiles", 6))
