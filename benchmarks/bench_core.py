@@ -8,14 +8,12 @@ target is 20 ms for 650 constituencies.
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 
+from benchmarks import median_ms
 from geo.datasets import load_set, mirror_dir
 from geo.join import join_counts, join_petition
 from petitions.model import parse_petition_text
@@ -23,17 +21,6 @@ from petitions.model import parse_petition_text
 ROOT = Path(__file__).resolve().parent.parent
 PETITIONS = {"239406": "pcon2010", "700143": "pcon2024"}  # a 2017-2019 petition and a 2024 one
 TARGET_MS = 20.0
-
-
-def median_ms(fn: Callable[[], object], repeat: int) -> float:
-    """Median wall time of `fn` in milliseconds (after one warm-up call)."""
-    fn()
-    times = []
-    for _ in range(repeat):
-        began = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - began) * 1000)
-    return statistics.median(times)
 
 
 def petition_text(pid: str) -> str:

@@ -7,16 +7,15 @@ per snapshot, as the tracker writes them), then times the dashboard's queries an
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
 
+from benchmarks import median_ms
 from petitions.store import Store
 
 CONSTITUENCIES = 650
@@ -40,16 +39,6 @@ def build(store: Store, snapshots: int, seed: int = 5) -> float:
     return time.perf_counter() - began
 
 
-def median_ms(fn: Callable[[], object], repeat: int) -> float:
-    """Median wall time of `fn` in milliseconds."""
-    times = []
-    for _ in range(repeat):
-        began = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - began) * 1000)
-    return statistics.median(times)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_store", description=__doc__.splitlines()[0])
     parser.add_argument("--snapshots", type=int, default=10_000)
@@ -65,16 +54,16 @@ def main(argv: list[str] | None = None) -> int:
         assert rows == args.snapshots, rows
         codes = iter(CODES * args.repeat)
         print(f"history one constituency (median of {args.repeat}): "
-              f"{median_ms(lambda: store.history(PID, next(codes)), args.repeat):.1f} ms")
+              f"{median_ms(lambda: store.history(PID, next(codes)), args.repeat, warm_up=False):.1f} ms")
         print(f"snapshots of the petition (median of {args.repeat}): "
-              f"{median_ms(lambda: store.snapshots(PID), args.repeat):.1f} ms")
+              f"{median_ms(lambda: store.snapshots(PID), args.repeat, warm_up=False):.1f} ms")
         frames = list(range(1, args.snapshots + 1, max(1, args.snapshots // 40)))
         print(f"counts of {len(frames)} snapshots, an animation (median of {args.repeat}): "
-              f"{median_ms(lambda: store.counts(PID, frames), args.repeat):.1f} ms")
+              f"{median_ms(lambda: store.counts(PID, frames), args.repeat, warm_up=False):.1f} ms")
         print(f"latest counts in one constituency (median of {args.repeat}): "
-              f"{median_ms(lambda: store.latest_counts_for(next(codes)), args.repeat):.1f} ms")
+              f"{median_ms(lambda: store.latest_counts_for(next(codes)), args.repeat, warm_up=False):.1f} ms")
         print(f"add one snapshot to the full store (median of {args.repeat}): "
-              f"{median_ms(lambda: build(store, 1, seed=next(_seeds)), args.repeat):.1f} ms")
+              f"{median_ms(lambda: build(store, 1, seed=next(_seeds)), args.repeat, warm_up=False):.1f} ms")
     return 0
 
 
