@@ -61,9 +61,7 @@ def petition(source: str) -> loader.Loaded:
 @st.cache_data(show_spinner=False, max_entries=32)
 def joined(_petition: Petition, key: tuple[int, str, int]) -> JoinResult:
     """The petition joined to its constituency set; `key` identifies the petition's version."""
-    result = join_petition(_petition)
-    constituency_set(result.set_name)
-    return result
+    return join_petition(_petition)
 
 
 def join(p: Petition) -> JoinResult:
@@ -90,6 +88,18 @@ def geometry_url(set_name: str, view: str) -> str:
 def mirror_list() -> list[ListItem]:
     """Petitions available offline (the mirror folder)."""
     return loader.mirror_petitions()
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def choices() -> tuple[list[ListItem], bool]:
+    """The picker's list and whether it is live: open petitions by signatures, else the mirror's.
+
+    The outcome is cached either way, so an offline page does not retry the API on every rerun.
+    """
+    try:
+        return list(api().list(state="open").items), True
+    except PetitionError:
+        return mirror_list(), False
 
 
 @st.cache_data(ttl=60, show_spinner=False)

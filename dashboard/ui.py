@@ -52,7 +52,7 @@ def petition_picker() -> Loaded | None:
                       placeholder="e.g. 239406 or https://petition.parliament.uk/petitions/239406")
         if st.session_state.get("petition_error"):
             st.error(st.session_state["petition_error"], icon=":material/error:")
-        items, live = _choices()
+        items, live = cache.choices()
         labels = {str(i.id): f"{i.action[:70]} ({i.signature_count:,})" for i in items}
         current = str(st.session_state["petition"])
         options = list(labels) if current in labels else [current, *labels]
@@ -184,15 +184,6 @@ def _switch(pid: str) -> None:
         st.session_state["petition"] = pid
         st.session_state.pop("c", None)
         st.session_state.pop("selected", None)
-
-
-def _choices():
-    try:
-        return cache.petition_list("open", "", 1, False).items, True
-    except PetitionError:
-        return cache.mirror_list(), False
-
-
 PAGES = Path(__file__).resolve().parent / "views"
 
 

@@ -24,10 +24,10 @@ import pandas as pd
 import shapely
 
 from geo.sets import SETS, in_set, nation_of, region_name
+from petitions.loader import MIRROR_ENV, mirror_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 MANIFEST = ROOT / "data" / "manifest.json"
-MIRROR_ENV = "PETITIONMAP_MIRROR"
 CACHE_ENV = "PETITIONMAP_CACHE"
 # Coverage simplification (Visvalingam-Whyatt on shared edges; the tolerance is the square root of
 # the smallest triangle area kept, in degrees) and coordinate rounding (4 decimals, ~10 m). The ONS
@@ -101,12 +101,6 @@ def dataset(set_name: str, kind: str) -> Dataset:
 def cache_dir() -> Path:
     """Folder of normalised datasets (git-ignored)."""
     return Path(os.environ.get(CACHE_ENV) or ROOT / "data" / "cache")
-
-
-def mirror_dir() -> Path | None:
-    """The mirror folder given by PETITIONMAP_MIRROR, if any."""
-    value = os.environ.get(MIRROR_ENV)
-    return Path(value) if value else None
 
 
 def ensure(ds: Dataset, *, refresh: bool = False, download: Callable[[Dataset], bytes] | None = None) -> Path:

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from petitions.model import SITE, Petition, PetitionError, parse_petition, parse_petition_text, read_petition_file
+from petitions.model import SITE, Petition, PetitionError, parse_petition, parse_petition_text
 
 HOST = "petition.parliament.uk"
 STATES = ("all", "open", "closed", "rejected", "awaiting_response", "with_response",
@@ -165,14 +165,6 @@ class PetitionsAPI:
         raise Unreachable(f"{last} after {self._retries + 1} tries; try again later")
 
 
-def load_petition(source: str | int | Path, api: PetitionsAPI | None = None) -> Petition:
-    """Load a petition from a number, an official URL or a local JSON file."""
-    where = parse_source(source)
-    if isinstance(where, Path):
-        return read_petition_file(where)
-    return (api or PetitionsAPI()).petition(where)
-
-
 def parse_list(doc: Any, archived: bool = False) -> ListPage:
     """Parse a /petitions.json list page."""
     if not isinstance(doc, dict) or not isinstance(doc.get("data"), list):
@@ -218,5 +210,5 @@ def _id_from_url(url: str) -> int:
     return _valid_id(int(match.group(2)))
 
 
-__all__ = ["PetitionsAPI", "NotFound", "Unreachable", "load_petition", "parse_source", "parse_list",
+__all__ = ["PetitionsAPI", "NotFound", "Unreachable", "parse_source", "parse_list",
            "parse_petition_text", "STATES", "ListItem", "ListPage", "Fetched"]

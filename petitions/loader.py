@@ -68,6 +68,7 @@ def load(source: str | int | Path, api: PetitionsAPI | None = None, store: Snaps
 
 
 def mirror_dir() -> Path | None:
+    """The mirror folder of the official sources given by PETITIONMAP_MIRROR, if any."""
     value = os.environ.get(MIRROR_ENV)
     return Path(value) if value else None
 

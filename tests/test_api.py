@@ -3,7 +3,8 @@ import json
 import httpx
 import pytest
 
-from petitions.api import NotFound, PetitionsAPI, Unreachable, load_petition, parse_list, parse_source
+from petitions.api import NotFound, PetitionsAPI, Unreachable, parse_list, parse_source
+from petitions.loader import load
 from petitions.model import PetitionError
 
 
@@ -261,6 +262,6 @@ def test_parse_list_refuses_a_petition(doc239406):
 
 def test_load_petition_from_number_and_file(make_api, doc239406, petition_files):
     api, fake, _ = make_api({"/petitions/239406.json": doc239406})
-    assert load_petition("https://petition.parliament.uk/petitions/239406", api).id == 239406
-    assert load_petition(str(petition_files["603658"]), api).id == 603658
+    assert load("https://petition.parliament.uk/petitions/239406", api).petition.id == 239406
+    assert load(str(petition_files["603658"]), api).petition.id == 603658
     assert len(fake.seen) == 1  # a file never reaches the API

@@ -26,41 +26,62 @@ def test_parse_interval_refuses(text):
 
 
 @pytest.fixture
-def fake_api(petition_files):
+def serve():
+    """Serve a petition document on 127.0.0.1, or whatever `answer(call number)` returns (a status or a
+    document); `delay` seconds before each answer."""
+    servers = []
+
+    def start(answer, delay: float = 0.0) -> tuple[str, dict]:
+        calls = {"n": 0}
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                calls["n"] += 1
+                time.sleep(delay)
+                reply = answer(calls["n"]) if callable(answer) else answer
+                if isinstance(reply, int):
+                    self.send_response(reply)
+                    self.end_headers()
+                    return
+                body = json.dumps(reply).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Cache-Control", "max-age=0")
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        server.daemon_threads = True
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_address[1]}", calls
+
+    yield start
+    for server in servers:
+        server.shutdown()
+
+
+@pytest.fixture
+def fake_api(serve, petition_files):
     """A fake petitions API on 127.0.0.1: counts grow each call; a 429, a 500 and a slow answer on the way."""
     doc = json.loads(petition_files["239406"].read_text())
-    calls = {"n": 0}
-    script = {2: 429, 3: 429, 5: 500, 6: 500, 8: "slow"}  # the client retries once itself
+    script = {2: 429, 3: 429, 5: 500, 6: 500}  # the client retries once itself
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):
-            calls["n"] += 1
-            step = script.get(calls["n"])
-            if isinstance(step, int):
-                self.send_response(step)
-                self.end_headers()
-                return
-            if step == "slow":
-                time.sleep(1.5)
-            attrs = doc["data"]["attributes"]
-            attrs["signature_count"] += 10
-            attrs["updated_at"] = f"2019-08-11T23:{calls['n'] % 60:02d}:00.000Z"
-            attrs["signatures_by_constituency"][0]["signature_count"] += 10
-            body = json.dumps(doc).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Cache-Control", "max-age=0")
-            self.end_headers()
-            self.wfile.write(body)
+    def answer(n: int) -> int | dict:
+        if n in script:
+            return script[n]
+        if n == 8:
+            time.sleep(1.5)  # slow, but inside the client's timeout
+        attrs = doc["data"]["attributes"]
+        attrs["signature_count"] += 10
+        attrs["updated_at"] = f"2019-08-11T23:{n % 60:02d}:00.000Z"
+        attrs["signatures_by_constituency"][0]["signature_count"] += 10
+        return doc
 
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", calls
-    server.shutdown()
+    return serve(answer)
 
 
 def test_tracker_stores_new_snapshots_and_survives_errors(fake_api, tmp_path):
@@ -88,38 +109,6 @@ def test_tracker_refuses_bad_arguments(args, tmp_path):
                           cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 2
     assert done.stderr.startswith("error:") and done.stderr.count("\n") == 1, done.stderr
-
-
-@pytest.fixture
-def serve():
-    """Serve one petition document on 127.0.0.1; `delay` seconds before each answer."""
-    servers = []
-
-    def start(doc: dict, delay: float = 0.0) -> tuple[str, dict]:
-        calls = {"n": 0}
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):
-                calls["n"] += 1
-                time.sleep(delay)
-                body = json.dumps(doc).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        server.daemon_threads = True
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        servers.append(server)
-        return f"http://127.0.0.1:{server.server_address[1]}", calls
-
-    yield start
-    for server in servers:
-        server.shutdown()
 
 
 def tracker(base: str, store_path, *args: str) -> subprocess.Popen:

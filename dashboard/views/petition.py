@@ -4,8 +4,7 @@ import streamlit as st
 
 from dashboard import cache, ui
 from geo.breakdowns import abroad, by_nation, by_region, totals
-from geo.datasets import petition_attribution
-from geo.export import export_table, to_csv_bytes, to_geojson_bytes
+from geo.export import attribution, export_table, to_csv_bytes, to_geojson_bytes
 from geo.maps import AREAS, METRICS, VIEWS, bar_chart, choropleth, filter_area, selected_code
 from geo.metrics import SCHEMES, ordinal
 from geo.pictures import map_image
@@ -127,7 +126,7 @@ with st.expander("All constituencies: table and downloads"):
     shown = {"metric": metric, "view": view, "area": area, "scheme": scheme, "selected": code or None}
     stem = f"petition-{p.id}-{metric}-{view}-{area.lower().replace(' ', '-')}"
     cols = st.columns(4)
-    cols[0].download_button("CSV", to_csv_bytes(result), file_name=f"petition-{p.id}.csv", mime="text/csv",
+    cols[0].download_button("CSV", lambda: to_csv_bytes(result), file_name=f"petition-{p.id}.csv", mime="text/csv",
                             on_click="ignore", icon=":material/table:")
     cols[1].download_button("GeoJSON", lambda: to_geojson_bytes(result), file_name=f"petition-{p.id}.geojson",
                             mime="application/geo+json", on_click="ignore", icon=":material/public:")
@@ -135,7 +134,7 @@ with st.expander("All constituencies: table and downloads"):
                             mime="image/png", on_click="ignore", icon=":material/image:")
     cols[3].download_button("Map SVG", lambda: map_image(p, result, fmt="svg", **shown), file_name=f"{stem}.svg",
                             mime="image/svg+xml", on_click="ignore", icon=":material/draw:")
-    st.caption(f"{petition_attribution()}. " + " ".join(cache.constituency_set(result.set_name).attribution))
+    st.caption(attribution(result))
 
 if result.unmatched:
     st.warning(f"{len(result.unmatched)} code(s) in the petition are not {result.set_name} constituencies: "
