@@ -52,6 +52,76 @@ class Debate:
     transcript_url: str | None
     video_url: str | None
     overview: str
+    debate_pack_url: str | None = None
+
+
+@dataclass(frozen=True)
+class Department:
+    acronym: str
+    name: str
+    url: str | None
+
+
+@dataclass(frozen=True)
+class Business:
+    """An item of "other parliamentary business" (the site's emails to signers)."""
+
+    subject: str
+    body: str
+    created_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Where a petition stands on debate, in the official site's terms.
+
+    kind: "debated" (on `day`), "scheduled" (for `day`), "not_debated" (the Petitions Committee decided
+    not to; `reasons` gives theirs), "awaiting" (over 100,000, no decision yet) or "none".
+    """
+
+    kind: str
+    day: date | None = None
+    reasons: str = ""
+    transcript_url: str | None = None
+    video_url: str | None = None
+    debate_pack_url: str | None = None
+
+    @property
+    def text(self) -> str:
+        when = f"{self.day:%-d %B %Y}" if self.day else "a date not given"
+        return {"debated": f"Parliament debated this petition on {when}",
+                "scheduled": f"Parliament will debate this petition on {when}",
+                "not_debated": "The Petitions Committee decided not to debate this petition",
+                "awaiting": "This petition will be considered for debate",
+                "none": ""}[self.kind]
+
+
+# Polling days of the general elections that began each parliament; a petition belongs to the
+# parliament in which it was created (petitions close when Parliament is dissolved).
+GENERAL_ELECTIONS = (date(2010, 5, 6), date(2015, 5, 7), date(2017, 6, 8), date(2019, 12, 12), date(2024, 7, 4))
+
+
+def parliament_of(day: date | datetime | None) -> str | None:
+    """The parliament ("2017–2019") a date falls in; "2024–" for the current one; None before 2010."""
+    if day is None:
+        return None
+    d = day.date() if isinstance(day, datetime) else day
+    starts = [g for g in GENERAL_ELECTIONS if g <= d]
+    if not starts:
+        return None
+    i = GENERAL_ELECTIONS.index(starts[-1])
+    end = GENERAL_ELECTIONS[i + 1].year if i + 1 < len(GENERAL_ELECTIONS) else ""
+    return f"{starts[-1].year}–{end}"
+
+
+def months_between(start: datetime, end: datetime) -> int:
+    """Whole calendar months from start to end, rounded to the nearest (6 for a standard petition)."""
+    months = (end.year - start.year) * 12 + end.month - start.month
+    if end.day - start.day >= 15:
+        months += 1
+    elif start.day - end.day >= 15:
+        months -= 1
+    return max(months, 0)
 
 
 @dataclass(frozen=True)
@@ -76,6 +146,9 @@ class Petition:
     rejection: str | None = None
     parliament: str | None = None  # archived documents: the period, e.g. "2017-2019"
     archived: bool = False
+    departments: tuple[Department, ...] = ()
+    topics: tuple[str, ...] = ()
+    other_business: tuple[Business, ...] = ()
     constituencies: tuple[ConstituencyCount, ...] = ()
     countries: tuple[CountryCount, ...] = ()
     regions: tuple[RegionCount, ...] = ()
@@ -88,22 +161,62 @@ class Petition:
         return f"{SITE}/{kind}/{self.id}"
 
     @property
+    def sign_url(self) -> str | None:
+        """The official signing page, for open petitions only."""
+        return f"{SITE}/petitions/{self.id}/signatures/new" if self.state == "open" else None
+
+    @property
+    def parliament_period(self) -> str | None:
+        """The parliament the petition was submitted in: the document's, else derived from its dates."""
+        if self.parliament:
+            return self.parliament.replace("-", "–")
+        return parliament_of(self.created_at or self.opened_at or self.closed_at)
+
+    @property
+    def outcome(self) -> Outcome:
+        """The debate outcome as the official site words it."""
+        d = self.debate
+        links = {"transcript_url": d.transcript_url, "video_url": d.video_url,
+                 "debate_pack_url": d.debate_pack_url} if d else {}
+        if d is not None and d.debated_on is not None:
+            return Outcome("debated", d.debated_on, **links)
+        if self.debate_outcome_at is not None:  # an outcome without a debate date: not debated
+            return Outcome("not_debated", None, d.overview if d else "", **links)
+        if self.scheduled_debate_date is not None:
+            return Outcome("scheduled", self.scheduled_debate_date, **links)
+        if self.debate_threshold_reached_at is not None:
+            return Outcome("awaiting")
+        return Outcome("none")
+
+    @property
     def constituency_total(self) -> int:
         """Signatures matched to a constituency (excludes abroad and unmatched postcodes)."""
         return sum(c.signature_count for c in self.constituencies)
 
 
-def parse_petition(doc: Any) -> Petition:
-    """Parse a petition document (the API's JSON, already decoded) into a Petition."""
+PETITION_TYPES = ("petition", "archived-petition", "archived_petition")
+
+
+def petition_object(doc: Any) -> dict[str, Any]:
+    """The petition object of a document in either layout: the API's {"links", "data": {…}} or the
+    public dumps' petition at the top level ({"type": "petition", "id", "links", "attributes"})."""
     if not isinstance(doc, dict):
         raise PetitionError("not a petition document: expected a JSON object")
+    if "data" not in doc and doc.get("type") in PETITION_TYPES:
+        return doc
     data = doc.get("data")
     if not isinstance(data, dict):
         if isinstance(data, list):
             raise PetitionError("not a petition document: this is a list of petitions")
-        raise PetitionError("not a petition document: no 'data' object")
+        raise PetitionError("not a petition document: no 'data' object and no top-level petition")
+    return data
+
+
+def parse_petition(doc: Any) -> Petition:
+    """Parse a petition document (already decoded JSON, either layout) into a Petition."""
+    data = petition_object(doc)
     kind = data.get("type")
-    if kind not in ("petition", "archived-petition", "archived_petition"):
+    if kind not in PETITION_TYPES:
         raise PetitionError(f"not a petition document: data.type is {kind!r}")
     attrs = data.get("attributes")
     if not isinstance(attrs, dict):
@@ -115,7 +228,7 @@ def parse_petition(doc: Any) -> Petition:
     for key in ("action", "signature_count"):
         if attrs.get(key) is None:
             raise PetitionError(f"petition {pid} has no '{key}'")
-    self_link = str((doc.get("links") or {}).get("self") or "")
+    self_link = str((doc.get("links") or data.get("links") or {}).get("self") or "")
     return Petition(
         id=pid,
         action=str(attrs["action"]).strip(),
@@ -138,6 +251,12 @@ def parse_petition(doc: Any) -> Petition:
         rejection=_rejection(attrs.get("rejection")),
         parliament=_parliament(attrs.get("parliament")),
         archived="archived" in str(kind) or "/archived/" in self_link,
+        departments=tuple(Department(str(d.get("acronym") or ""), str(d.get("name") or d.get("acronym") or ""),
+                                     d.get("url") or None) for d in _list(attrs, "departments")),
+        topics=tuple(str(t) for t in (attrs.get("topics") if isinstance(attrs.get("topics"), list) else ()) if t),
+        other_business=tuple(Business(str(b.get("subject") or ""), str(b.get("body") or ""),
+                                      _datetime(b.get("created_at")))
+                             for b in _list(attrs, "other_parliamentary_business")),
         constituencies=tuple(
             ConstituencyCount(
                 ons_code=str(c["ons_code"]).strip().upper(),
@@ -227,8 +346,8 @@ def _response(value: Any) -> GovernmentResponse | None:
 def _debate(value: Any) -> Debate | None:
     if not isinstance(value, dict) or not any(value.values()):
         return None
-    return Debate(_date(value.get("debated_on")), value.get("transcript_url"),
-                  value.get("video_url"), value.get("overview") or "")
+    return Debate(_date(value.get("debated_on")), value.get("transcript_url") or None,
+                  value.get("video_url") or None, value.get("overview") or "", value.get("debate_pack_url") or None)
 
 
 def _rejection(value: Any) -> str | None:

@@ -137,3 +137,90 @@ def test_text_and_file_parse_alike(petition_files):
 def test_unreadable_file(tmp_path):
     with pytest.raises(PetitionError, match="cannot read .*nothing.json"):
         read_petition_file(tmp_path / "nothing.json")
+
+
+# --- both document layouts, and the official page's facts ------------------------------------------
+
+from petitions.model import parliament_of, months_between  # noqa: E402
+from tests.documents import amended, as_dump, real  # noqa: E402
+
+MIRROR_IDS = ["239406", "332711", "550951", "603658", "700143", "241584@2019-03-21T2310"]
+
+
+@pytest.mark.parametrize("name", MIRROR_IDS)
+def test_public_dump_layout_parses_like_the_api_layout(petition_files, name):
+    api = real(petition_files[name])
+    a, b = parse_petition(api), parse_petition(as_dump(api))
+    assert b == a and b.constituency_total == a.constituency_total and b.countries == a.countries
+    assert b.url == a.url
+
+
+def test_a_list_page_is_still_refused_with_its_reason(mirror):
+    with pytest.raises(PetitionError, match="list of petitions"):
+        read_petition_file(mirror / "petitions" / "list-q-climate-change-page-1.json")
+    with pytest.raises(PetitionError, match="no 'data' object and no top-level petition"):
+        parse_petition({"type": "petition-list", "attributes": {}})
+
+
+@pytest.mark.parametrize("day, period", [
+    (date(2010, 5, 5), None), (date(2010, 5, 6), "2010–2015"), (date(2015, 5, 6), "2010–2015"),
+    (date(2015, 5, 7), "2015–2017"), (date(2017, 6, 8), "2017–2019"), (date(2019, 1, 27), "2017–2019"),
+    (date(2019, 12, 12), "2019–2024"), (date(2024, 7, 3), "2019–2024"), (date(2024, 7, 4), "2024–"),
+    (None, None),
+])
+def test_parliament_from_dates(day, period):
+    assert parliament_of(day) == period
+
+
+@pytest.mark.parametrize("name, period, months", [
+    ("239406", "2017–2019", 6), ("332711", "2019–2024", 6), ("550951", "2019–2024", 6),
+    ("603658", "2019–2024", 6), ("700143", "2024–", None),
+])
+def test_parliament_and_run_of_every_mirror_petition(petition_files, name, period, months):
+    p = read_petition_file(petition_files[name])
+    assert p.parliament is None  # none of the mirror's documents say it: it is derived
+    assert p.parliament_period == period
+    ran = months_between(p.opened_at, p.closed_at) if p.closed_at else None
+    assert ran == months
+
+
+def test_sign_link_only_on_open_petitions(petition_files):
+    assert read_petition_file(petition_files["700143"]).sign_url == (
+        "https://petition.parliament.uk/petitions/700143/signatures/new")
+    assert read_petition_file(petition_files["239406"]).sign_url is None
+
+
+def test_departments_topics_and_other_business(petition_files):
+    p = read_petition_file(petition_files["332711"])
+    assert [(d.acronym, d.name) for d in p.departments] == [("DfT", "Department for Transport")]
+    assert p.topics == () and p.other_business == ()
+    api = amended(real(petition_files["332711"]), topics=["transport"], other_parliamentary_business=[
+        {"subject": "MPs debate road schemes", "body": "On 1 March MPs debated…", "created_at": "2021-03-02T10:00:00Z"}])
+    p = parse_petition(as_dump(api))
+    assert p.topics == ("transport",)
+    assert p.other_business[0].subject == "MPs debate road schemes"
+    assert p.other_business[0].created_at == datetime(2021, 3, 2, 10, tzinfo=UTC)
+
+
+NOT_DEBATED = {"debated_on": None, "transcript_url": None, "video_url": None, "debate_pack_url": None,
+               "overview": "The Committee decided not to debate this petition because MPs debated the issue on 1 March."}
+
+
+@pytest.mark.parametrize("name, attrs, kind, day", [
+    ("239406", {}, "none", None),
+    ("700143", {}, "awaiting", None),  # over 100,000, no decision yet
+    ("241584@2019-04-01T1207", {}, "scheduled", date(2019, 4, 1)),
+    ("241584@2019-04-01T1207", {"debate_outcome_at": "2019-04-02T10:00:00Z", "debate": {
+        "debated_on": "2019-04-01", "transcript_url": "https://hansard.parliament.uk/x", "video_url": None,
+        "overview": "MPs debated"}}, "debated", date(2019, 4, 1)),
+    ("700143", {"debate_outcome_at": "2024-12-10T10:00:00Z", "debate": NOT_DEBATED}, "not_debated", None),
+])
+def test_debate_outcomes_as_the_official_site_words_them(petition_files, name, attrs, kind, day):
+    p = parse_petition(as_dump(amended(real(petition_files[name]), **attrs)))
+    assert (p.outcome.kind, p.outcome.day) == (kind, day)
+    if kind == "not_debated":
+        assert p.outcome.reasons.startswith("The Committee decided not to debate")
+        assert p.outcome.text == "The Petitions Committee decided not to debate this petition"
+    if kind == "debated":
+        assert p.outcome.text == "Parliament debated this petition on 1 April 2019"
+        assert p.outcome.transcript_url == "https://hansard.parliament.uk/x"
