@@ -171,3 +171,13 @@ def test_unwritable_output_is_a_one_line_error(petition_files, tmp_path, capsys,
     _one_line_error(capsys.readouterr().err, f"cannot write {out}")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["afile", "afolder"]
     assert not any((tmp_path / "afolder").iterdir())  # no temporary file left behind
+
+
+def test_csv_export_of_the_public_dump_layout(petition_files, tmp_path, capsys):
+    from tests.documents import as_dump, real, write
+
+    source = write(tmp_path, "dump.json", as_dump(real(petition_files["239406"])))
+    out = tmp_path / "out.csv"
+    assert export.main([str(source), "--csv", str(out)]) == 0
+    assert capsys.readouterr().out.startswith("petition 239406: Undertake an independent enquiry")
+    assert pd.read_csv(out)["signatures"].sum() == 13933

@@ -4,8 +4,11 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
+from tests.documents import as_dump, real, write
+
 from petitions.api import NotFound, PetitionsAPI
-from petitions.loader import Loaded, load, mirror_documents, mirror_petitions, offline_list, seed_store
+from petitions.loader import (Loaded, load, mirror_documents, mirror_petitions, mirror_scan, offline_list,
+                              saved_lists, seed_store)
 from petitions.model import PetitionError, read_petition_file
 
 ALL_IDS = {239406, 241584, 332711, 550951, 603658, 700143}
@@ -119,27 +122,67 @@ def test_mirror_skips_what_is_not_a_petition(mirror, tmp_path):
     (tmp_path / "petitions" / "603658.json").write_text((mirror / "petitions" / "603658.json").read_text())
     assert [i.id for i in mirror_petitions(tmp_path)] == [603658]
     assert mirror_petitions(tmp_path / "nowhere") == []
+    _, refused = mirror_scan(tmp_path)  # listed with the reason, not dropped silently
+    assert [(r.path.name, r.reason) for r in refused] == [
+        ("1.json", "not a petition document: data.type is 'user'"),
+        ("2.json", f"{tmp_path / 'petitions' / '2.json'} is not valid JSON (line 1, column 94)")]
 
 
-@pytest.mark.parametrize("state, q, ids", [
-    ("all", "", [241584, 700143, 332711, 550951, 239406, 603658]),
-    ("open", "", [241584, 700143]),
-    ("closed", "EU", [550951]),
-    ("with_response", "", [241584, 332711, 550951, 239406]),
-    ("all", "reading prison", [603658]),
-    ("all", "READING Prison", [603658]),
-    ("rejected", "", []),
+def test_mirror_reads_the_public_dump_layout(mirror, tmp_path):
+    for name in ("239406", "700143"):
+        write(tmp_path, f"petitions/{name}.json", as_dump(real(mirror / "petitions" / f"{name}.json")))
+    series = sorted((mirror / "petitions" / "241584").glob("*.json"))
+    for path in series:
+        write(tmp_path, f"petitions/241584/{path.name}", as_dump(real(path)))
+    docs, refused = mirror_scan(tmp_path)
+    assert refused == [] and {p.id for p in docs} == {239406, 700143, 241584}
+    assert {p.id: p.signature_count for p in docs}[241584] == 6031967  # the newest snapshot
+    from petitions.store import Store
+
+    store = Store(tmp_path / "s.sqlite")
+    assert seed_store(store, tmp_path) == len(series) + 2
+    assert len(store.snapshots(241584)) == len(series)
+
+
+def test_saved_list_pages_are_used_offline(mirror):
+    lists, refused = saved_lists(mirror)
+    assert refused == [] and [(s.q, s.state, s.page, s.last_page, s.archived, len(s.petitions))
+                              for s in lists] == [("climate change", "all", 1, 8, False, 50)]
+    expected = [p.id for p in lists[0].petitions]
+    items, _ = offline_list(mirror_documents(mirror), "all", "Climate  change", lists=lists)
+    assert sorted(i.id for i in items) == sorted(expected)
+    items, _ = offline_list(mirror_documents(mirror), "debated", "climate change", lists=lists)
+    assert items and all(p.state != "open" for p in lists[0].petitions if p.id in {i.id for i in items})
+    archived, _ = offline_list(mirror_documents(mirror), "all", "climate change", archived=True, lists=lists)
+    assert archived == []  # the saved page is of the current list, not the archive
+
+
+@pytest.mark.parametrize("state, q, archived, ids", [
+    ("all", "", True, [241584, 332711, 550951, 239406, 603658]),  # earlier parliaments: the archive
+    ("all", "", False, [700143]),
+    ("open", "", False, [700143]),
+    ("open", "", True, [241584]),
+    ("closed", "EU", True, [550951]),
+    ("with_response", "", True, [241584, 332711, 550951, 239406]),
+    ("all", "reading prison", True, [603658]),
+    ("all", "READING Prison", True, [603658]),
+    ("rejected", "", True, []),
+    ("awaiting_debate", "", False, [700143]),
+    ("awaiting_debate", "", True, [241584]),  # its debate was scheduled for 1 April 2019
 ])
-def test_offline_list_filters_like_the_official_list(mirror, state, q, ids):
-    items, last = offline_list(mirror_documents(mirror), state, q)
+def test_offline_list_filters_like_the_official_list(mirror, state, q, archived, ids):
+    items, last = offline_list(mirror_documents(mirror), state, q, archived=archived)
     assert [i.id for i in items] == ids and last == 1
+    assert all(i.archived == archived for i in items)
 
 
 def test_offline_list_pages(mirror):
-    docs = mirror_documents(mirror) * 20  # 120 items: pages of 50
-    first, last = offline_list(docs, "all", page=1)
-    third, _ = offline_list(docs, "all", page=3)
-    assert last == 3 and len(first) == 50 and len(third) == 20
+    from dataclasses import replace
+
+    docs = [replace(p, id=p.id * 100 + i) for i in range(25) for p in mirror_documents(mirror)]  # 125 archived: pages of 50
+    first, last = offline_list(docs, "all", page=1, archived=True)
+    third, _ = offline_list(docs, "all", page=3, archived=True)
+    assert last == 3 and len(first) == 50 and len(third) == 25
 
 
 def test_seed_store_is_idempotent(mirror, tmp_path):

@@ -162,3 +162,13 @@ def test_tracker_only_talks_to_this_machine_in_tests(tmp_path):
     done = subprocess.run([sys.executable, "-m", "petitions.track", "1", "--once", "--store", str(tmp_path / "x")],
                           cwd=ROOT, env=env, capture_output=True, text=True)
     assert done.returncode != 0 and "127.0.0.1" in done.stderr
+
+
+def test_tracker_stores_the_public_dump_layout(serve, petition_files, tmp_path):
+    from tests.documents import as_dump, real
+
+    base, calls = serve(as_dump(real(petition_files["239406"])))
+    proc = tracker(base, tmp_path / "s.sqlite", "--once")
+    _, err = proc.communicate(timeout=15)
+    assert proc.returncode == 0 and "14,846 signatures" in err, err
+    assert len(Store(tmp_path / "s.sqlite").snapshots(239406)) == 1
