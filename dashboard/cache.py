@@ -133,9 +133,21 @@ def local_petitions(slug: str) -> list[ListItem]:
     return api().local(slug)
 
 
-def offline_list(state: str, q: str, page: int) -> tuple[list[ListItem], int]:
-    """The petition list from what is held locally (mirror and store), with the live list's filters."""
-    return loader.offline_list([p for p, _ in known_petitions()], state, q, page)
+@st.cache_data(ttl=600, show_spinner=False)
+def saved_lists() -> list[loader.SavedList]:
+    """The saved pages of the official list (the mirror's petitions/list-*.json)."""
+    return loader.saved_lists()[0]
+
+
+@st.cache_data(ttl=600, show_spinner=False)
+def refused() -> list[str]:
+    """The mirror's files that could not be read, one line each with the reason."""
+    return [r.line for r in loader.mirror_scan()[1] + loader.saved_lists()[1]]
+
+
+def offline_list(state: str, q: str, page: int, archived: bool = False) -> tuple[list[ListItem], int]:
+    """The petition list from what is held locally (mirror, store and saved list pages), with the live filters."""
+    return loader.offline_list([p for p, _ in known_petitions()], state, q, page, archived, saved_lists())
 
 
 @st.cache_data(ttl=60, show_spinner=False)

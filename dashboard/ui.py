@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import date, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import streamlit as st
 
 from dashboard import cache
 from petitions.api import parse_source
-from petitions.loader import Loaded
-from petitions.model import DEBATE_THRESHOLD, RESPONSE_THRESHOLD, Petition, PetitionError
+from petitions.loader import CURRENT_PARLIAMENT, Loaded
+from petitions.model import DEBATE_THRESHOLD, GENERAL_ELECTIONS, RESPONSE_THRESHOLD, Petition, PetitionError
 
 DEFAULT_PETITION = "239406"
 # URL query parameters that carry the view; each page keeps the ones it uses.
@@ -75,43 +78,112 @@ def require_petition() -> Loaded:
     """The picked petition; without one the page says what to do and stops."""
     loaded = petition_picker()
     if loaded is None:
-        st.error("No petition to show. Enter a petition number or link in the sidebar.")
+        reason = st.session_state.get("petition_error")
+        st.error("No petition to show" + (f": {reason}" if reason else "") +
+                 ". Enter a petition number or link in the sidebar.")
         st.stop()
     return loaded
 
 
+def plain_text(text: str) -> None:
+    """Document text as plain text, one element per paragraph: never Markdown, HTML, links or maths."""
+    for para in re.split(r"\n\s*\n", str(text).strip()):
+        if para.strip():
+            st.text(para.strip())
+
+
+def plain_title(text: str) -> None:
+    """A page title from document text, escaped (st.title would read it as Markdown)."""
+    st.html(f"<h1>{html.escape(str(text))}</h1>")
+
+
+def facts(p: Petition, today: date | None = None) -> list[str]:
+    """The official page's facts about a petition, as its lines word them (no document text in them)."""
+    lines = []
+    period = p.parliament_period
+    if period == CURRENT_PARLIAMENT:
+        elected = fmt_date(GENERAL_ELECTIONS[-1])
+        lines.append(f"This petition was submitted during the current Parliament (elected {elected})")
+    elif period:
+        lines.append(f"This petition was submitted during the {period} Parliament")
+    if p.state == "closed":
+        ran = p.ran_for_months
+        lines.append("This petition is closed" + (f" · This petition ran for {ran} month{'s' if ran != 1 else ''}"
+                                                  if ran else ""))
+    elif p.state == "open" and p.deadline:
+        left = (p.deadline - (today or date.today())).days
+        when = (f"{left:,} day{'s' if left != 1 else ''} left" if left >= 0 else
+                "the deadline has passed since this copy was saved")
+        lines.append(f"This petition is open · Deadline {fmt_date(p.deadline)} · {when}")
+    elif p.state == "rejected":
+        lines.append("This petition was rejected")
+    return lines
+
+
 def header(p: Petition, loaded: Loaded) -> None:
-    """Title, state, dates, official link; background, response and debate in expanders."""
+    """Title and the official page's facts; background, response, debate and other business below."""
     st.session_state["last_good"] = str(p.id) if loaded.origin != "file" else st.session_state.get("last_good")
-    st.title(p.action)
-    bits = [f"**{p.state.replace('_', ' ').capitalize()}**", f"Petition {p.id}"]
-    if p.opened_at:
-        bits.append(f"opened {fmt_date(p.opened_at)}")
-    if p.closed_at:
-        bits.append(f"{'closed' if p.state == 'closed' else 'closes'} {fmt_date(p.closed_at)}")
-    if p.parliament:
-        bits.append(f"{p.parliament} parliament")
-    st.markdown(" · ".join(bits) + f" · [View on petition.parliament.uk]({p.url})")
+    plain_title(p.action)
+    for line in facts(p):
+        st.markdown(line)
+    links = st.columns([1, 1, 3])
+    links[0].link_button("View on petition.parliament.uk", p.url, icon=":material/open_in_new:")
+    if p.sign_url:
+        links[1].link_button("Sign this petition", p.sign_url, type="primary", icon=":material/draw:")
     if loaded.note:
         st.info(loaded.note, icon=":material/cloud_off:")
     with st.expander("Background and details"):
-        st.write(p.background or "—")
+        plain_text(p.background or "—")
         if p.additional_details:
-            st.write(p.additional_details)
+            plain_text(p.additional_details)
     if p.rejection:
-        st.warning(f"Rejected: {p.rejection}")
+        st.markdown("**Why it was rejected**")
+        plain_text(p.rejection)
     if p.government_response:
         r = p.government_response
-        with st.expander(f"Government response ({fmt_date(r.responded_on)})"):
-            st.markdown(f"**{r.summary}**")
-            st.write(r.details)
-    if p.debate:
-        d = p.debate
-        with st.expander(f"Debate ({fmt_date(d.debated_on)})"):
-            st.write(d.overview or "—")
-            for label, link in (("Transcript", d.transcript_url), ("Video", d.video_url)):
-                if link:
-                    st.markdown(f"[{label}]({link})")
+        st.markdown(f"**Government responded** · This response was given on {fmt_date(r.responded_on)}")
+        plain_text(r.summary)
+        if r.details:
+            with st.expander("Read the response in full"):
+                plain_text(r.details)
+    outcome_section(p)
+    business(p)
+
+
+def outcome_section(p: Petition) -> None:
+    """The debate outcome: debated on, scheduled for, not debated (with the committee's reasons) or awaiting."""
+    o = p.outcome
+    if o.kind == "none":
+        return
+    st.markdown(f"**{o.text}**")
+    if o.kind == "not_debated" and o.reasons:
+        plain_text(o.reasons)
+    elif o.kind == "debated" and p.debate and p.debate.overview:
+        with st.expander("What was said"):
+            plain_text(p.debate.overview)
+    links = (("Watch the debate", o.video_url), ("Read the transcript", o.transcript_url),
+             ("Read the research", o.debate_pack_url))
+    found = [(label, url) for label, url in links if _official_link(url)]
+    for col, (label, url) in zip(st.columns(max(len(found), 1)), found):
+        col.link_button(label, url, icon=":material/open_in_new:")
+
+
+def business(p: Petition) -> None:
+    """Departments, topics and other parliamentary business, when the document has them."""
+    if p.departments:
+        plain_text("Government department: " + ", ".join(d.name for d in p.departments))
+    if p.topics:
+        plain_text("Topics: " + ", ".join(p.topics))
+    if p.other_business:
+        with st.expander(f"Other parliamentary business ({len(p.other_business):,})"):
+            for item in p.other_business:
+                plain_text(item.subject + (f" · {fmt_date(item.created_at)}" if item.created_at else ""))
+                plain_text(item.body)
+
+
+def _official_link(url: str | None) -> bool:
+    """Links from a document are followed only to web pages (never javascript: or data: URLs)."""
+    return bool(url) and urlsplit(url).scheme == "https"
 
 
 def progress(p: Petition) -> None:
@@ -132,10 +204,8 @@ def progress(p: Petition) -> None:
     if p.government_response_at or p.government_response:
         day = p.government_response.responded_on if p.government_response else p.government_response_at
         milestones.append(f"Government responded on {fmt_date(day)}")
-    if p.scheduled_debate_date and not p.debate:
-        milestones.append(f"Debate scheduled for {fmt_date(p.scheduled_debate_date)}")
-    if p.debate and p.debate.debated_on:
-        milestones.append(f"Debated on {fmt_date(p.debate.debated_on)}")
+    if p.outcome.kind in ("debated", "scheduled", "not_debated"):
+        milestones.append(p.outcome.text)
     for line in milestones:
         st.markdown(f"- {line}")
 

@@ -312,8 +312,23 @@ def _check_codes(ds: Dataset, codes: pd.Series) -> None:
         raise DataError(f"{len(codes)} constituencies; expected {ds.expected_count}")
 
 
+def report_mirror_petitions() -> list[str]:
+    """One line on the mirror's petition documents and list pages, then one per refused file with its reason."""
+    from petitions.loader import mirror_scan, saved_lists
+
+    if mirror_dir() is None:
+        return []
+    docs, refused = mirror_scan()
+    lists, refused_lists = saved_lists()
+    lines = [f"mirror petitions: {len(docs)} documents, {len(lists)} saved list pages, "
+             f"{len(refused) + len(refused_lists)} refused"]
+    return lines + [f"refused {r.path}: {r.reason}" for r in refused + refused_lists]
+
+
 if __name__ == "__main__":
     try:
         fill_cache(refresh="--refresh" in sys.argv)
     except DataError as exc:
         sys.exit(f"error: {exc}")
+    for line in report_mirror_petitions():
+        print(line, file=sys.stderr)

@@ -12,8 +12,14 @@ from typing import Any, Protocol
 from urllib.parse import parse_qs, urlsplit
 
 from petitions.api import ListItem, NotFound, PetitionsAPI, Unreachable, parse_list, parse_source
-from petitions.model import (GENERAL_ELECTIONS, Petition, PetitionError, parliament_of, parse_petition,
-                             read_petition_file)
+from petitions.model import (
+    GENERAL_ELECTIONS,
+    Petition,
+    PetitionError,
+    parliament_of,
+    parse_petition,
+    read_petition_file,
+)
 
 MIRROR_ENV = "PETITIONMAP_MIRROR"
 _SNAPSHOT_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{4}\.json$")

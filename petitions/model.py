@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -114,6 +115,18 @@ def parliament_of(day: date | datetime | None) -> str | None:
     return f"{starts[-1].year}–{end}"
 
 
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later (the month's last day when it is shorter)."""
+    y, m = divmod(day.month - 1 + months, 12)
+    year, month = day.year + y, m + 1
+    for d in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, d)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
 def months_between(start: datetime, end: datetime) -> int:
     """Whole calendar months from start to end, rounded to the nearest (6 for a standard petition)."""
     months = (end.year - start.year) * 12 + end.month - start.month
@@ -166,10 +179,27 @@ class Petition:
         return f"{SITE}/petitions/{self.id}/signatures/new" if self.state == "open" else None
 
     @property
+    def deadline(self) -> date | None:
+        """The last day to sign: the closing date, else six months after opening (the standard run)."""
+        if self.closed_at is not None:
+            return self.closed_at.date()
+        if self.opened_at is None:
+            return None
+        return add_months(self.opened_at.date(), 6)
+
+    @property
+    def ran_for_months(self) -> int | None:
+        """How long a closed petition was open, in months (the official page: "ran for 6 months")."""
+        if self.opened_at is None or self.closed_at is None:
+            return None
+        return months_between(self.opened_at, self.closed_at)
+
+    @property
     def parliament_period(self) -> str | None:
         """The parliament the petition was submitted in: the document's, else derived from its dates."""
-        if self.parliament:
-            return self.parliament.replace("-", "–")
+        given = (self.parliament or "").replace("-", "–").strip()
+        if re.fullmatch(r"\d{4}–(\d{4})?", given):
+            return given
         return parliament_of(self.created_at or self.opened_at or self.closed_at)
 
     @property

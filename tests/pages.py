@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from pathlib import Path
 
 import httpx
@@ -62,7 +64,7 @@ def fake_api(mirror, monkeypatch, tmp_path):
     st.cache_resource.clear()
 
 
-def app(page: str | None = None, **params: str) -> AppTest:
+def app(page: str | None = None, /, **params: str) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=90)
     for key, value in params.items():
         at.query_params[key] = value
@@ -82,3 +84,17 @@ def texts(at: AppTest) -> str:
              for e in getattr(at, kind)]
     parts += [f"{m.label} {m.value}" for m in at.metric]
     return "\n".join(str(p) for p in parts)
+
+
+def title(at: AppTest) -> str:
+    """The page's title: a plain st.title, or the escaped <h1> that document text is shown in."""
+    for element in at.get("html"):
+        match = re.fullmatch(r"<h1>(.*)</h1>", element.proto.body, re.S)
+        if match:
+            return html.unescape(match.group(1))
+    return at.title[0].value
+
+
+def plain_texts(at: AppTest) -> str:
+    """Every st.text on the page (document text is shown through it)."""
+    return "\n".join(e.proto.body for e in at.get("text"))

@@ -256,3 +256,15 @@ def test_manifest_entries_are_complete():
     assert {(d.set, d.kind) for d in entries} == {(s, k) for s in ("pcon2010", "pcon2024") for k in KINDS}
     for d in entries:
         assert d.url.startswith("https://") and d.licence and d.attribution and d.expected_count == 650
+
+
+def test_make_data_lists_refused_mirror_documents_with_reasons(mirror, tmp_path, monkeypatch):
+    from tests.documents import as_dump, real, write
+
+    write(tmp_path, "petitions/239406.json", as_dump(real(mirror / "petitions" / "239406.json")))
+    write(tmp_path, "petitions/5.json", {"data": {"type": "petition", "id": 5, "attributes": {"action": "x"}}})
+    shutil.copy(mirror / "petitions" / "list-q-climate-change-page-1.json", tmp_path / "petitions")
+    monkeypatch.setenv("PETITIONMAP_MIRROR", str(tmp_path))
+    assert datasets.report_mirror_petitions() == [
+        "mirror petitions: 1 documents, 1 saved list pages, 1 refused",
+        f"refused {tmp_path / 'petitions' / '5.json'}: petition 5 has no 'signature_count'"]

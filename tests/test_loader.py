@@ -4,12 +4,19 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
-from tests.documents import as_dump, real, write
-
 from petitions.api import NotFound, PetitionsAPI
-from petitions.loader import (Loaded, load, mirror_documents, mirror_petitions, mirror_scan, offline_list,
-                              saved_lists, seed_store)
+from petitions.loader import (
+    Loaded,
+    load,
+    mirror_documents,
+    mirror_petitions,
+    mirror_scan,
+    offline_list,
+    saved_lists,
+    seed_store,
+)
 from petitions.model import PetitionError, read_petition_file
+from tests.documents import as_dump, real, write
 
 ALL_IDS = {239406, 241584, 332711, 550951, 603658, 700143}
 
@@ -179,7 +186,9 @@ def test_offline_list_filters_like_the_official_list(mirror, state, q, archived,
 def test_offline_list_pages(mirror):
     from dataclasses import replace
 
-    docs = [replace(p, id=p.id * 100 + i) for i in range(25) for p in mirror_documents(mirror)]  # 125 archived: pages of 50
+    # 125 archived petitions: pages of 50, 50 and 25
+
+    docs = [replace(p, id=p.id * 100 + i) for i in range(25) for p in mirror_documents(mirror)]
     first, last = offline_list(docs, "all", page=1, archived=True)
     third, _ = offline_list(docs, "all", page=3, archived=True)
     assert last == 3 and len(first) == 50 and len(third) == 25

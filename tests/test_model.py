@@ -141,7 +141,7 @@ def test_unreadable_file(tmp_path):
 
 # --- both document layouts, and the official page's facts ------------------------------------------
 
-from petitions.model import parliament_of, months_between  # noqa: E402
+from petitions.model import months_between, parliament_of  # noqa: E402
 from tests.documents import amended, as_dump, real  # noqa: E402
 
 MIRROR_IDS = ["239406", "332711", "550951", "603658", "700143", "241584@2019-03-21T2310"]
@@ -195,7 +195,8 @@ def test_departments_topics_and_other_business(petition_files):
     assert [(d.acronym, d.name) for d in p.departments] == [("DfT", "Department for Transport")]
     assert p.topics == () and p.other_business == ()
     api = amended(real(petition_files["332711"]), topics=["transport"], other_parliamentary_business=[
-        {"subject": "MPs debate road schemes", "body": "On 1 March MPs debated…", "created_at": "2021-03-02T10:00:00Z"}])
+        {"subject": "MPs debate road schemes", "body": "On 1 March MPs debated…",
+         "created_at": "2021-03-02T10:00:00Z"}])
     p = parse_petition(as_dump(api))
     assert p.topics == ("transport",)
     assert p.other_business[0].subject == "MPs debate road schemes"
@@ -203,7 +204,7 @@ def test_departments_topics_and_other_business(petition_files):
 
 
 NOT_DEBATED = {"debated_on": None, "transcript_url": None, "video_url": None, "debate_pack_url": None,
-               "overview": "The Committee decided not to debate this petition because MPs debated the issue on 1 March."}
+               "overview": "The Committee decided not to debate this petition because MPs debated it on 1 March."}
 
 
 @pytest.mark.parametrize("name, attrs, kind, day", [

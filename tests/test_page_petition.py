@@ -1,6 +1,6 @@
 import pytest
 
-from tests.pages import app, plotly_specs, texts
+from tests.pages import app, plain_texts, plotly_specs, texts, title
 
 TITLE = "Undertake an independent enquiry into the role of Russia in Brexit."
 
@@ -12,7 +12,7 @@ def map_spec(at):
 def test_opens_on_239406_with_progress_and_map(fake_api):
     at = app()
     assert not at.exception
-    assert at.title[0].value == TITLE
+    assert title(at) == TITLE
     bars = at.get("progress")
     assert [b.proto.value for b in bars] == [100, 14]
     assert "10,000 reached on 6 March 2019" in bars[0].proto.text
@@ -43,7 +43,7 @@ def test_toggles_change_the_figure(fake_api, widget, value, check):
 def test_shared_url_restores_the_view(fake_api):
     at = app(petition="700143", view="hex", metric="index", area="UK", c="E14001063")
     assert not at.exception
-    assert at.title[0].value == "Call a General Election"
+    assert title(at) == "Call a General Election"
     assert at.radio(key="view").value == "hex" and at.radio(key="metric").value == "index"
     assert at.selectbox(key="c").value == "E14001063"
     assert "Aldershot" in texts(at) and "Alex Baker MP" in texts(at)
@@ -62,20 +62,20 @@ def test_bad_input_shows_a_message_and_keeps_the_petition(fake_api, typed, words
     at.text_input(key="petition_input").set_value(typed).run()
     assert not at.exception
     assert any(words in e.value for e in at.sidebar.error)
-    assert at.title[0].value == TITLE
+    assert title(at) == TITLE
 
 
 def test_typing_a_link_switches_petition(fake_api):
     at = app()
     at.text_input(key="petition_input").set_value("https://petition.parliament.uk/petitions/332711").run()
-    assert not at.exception and at.title[0].value == "Reject the proposals for Junction 10 of the A3/M25"
+    assert not at.exception and title(at) == "Reject the proposals for Junction 10 of the A3/M25"
     assert at.query_params["petition"] == "332711"
 
 
 def test_unreachable_api_shows_the_saved_copy(fake_api):
     fake_api.down = True
     at = app()
-    assert not at.exception and at.title[0].value == TITLE
+    assert not at.exception and title(at) == TITLE
     assert "data as of" in texts(at)
 
 
@@ -85,7 +85,7 @@ def test_unreachable_api_without_a_store_shows_the_mirror_copy(fake_api, monkeyp
     fake_api.down = True  # the transport raises httpx.ConnectError
     monkeypatch.setattr(cache, "store", lambda: None)
     at = app()
-    assert not at.exception and at.title[0].value == TITLE
+    assert not at.exception and title(at) == TITLE
     notes = [e.value for e in at.info]
     assert notes == ["Offline: showing the local mirror's copy, data as of 11 Aug 2019 23:00 UTC."]
     assert [b.proto.value for b in at.get("progress")] == [100, 14]
@@ -99,7 +99,7 @@ def test_unreachable_api_and_no_copy_keeps_the_petition(fake_api):
     at.text_input(key="petition_input").set_value("123456").run()
     assert not at.exception
     assert any("no saved copy of petition 123456" in e.value for e in at.sidebar.error)
-    assert at.title[0].value == TITLE
+    assert title(at) == TITLE
 
 
 def test_choosing_a_constituency_outlines_it_and_shares_it(fake_api):
@@ -127,3 +127,96 @@ def test_breakdowns_and_downloads(fake_api):
     assert "9,426 come from abroad" in texts(at)
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == ["CSV", "GeoJSON", "Map PNG", "Map SVG"]
+
+
+def test_the_official_page_facts_of_239406(fake_api):
+    at = app()
+    assert not at.exception and title(at) == TITLE
+    shown = texts(at)
+    assert "This petition was submitted during the 2017–2019 Parliament" in shown
+    assert "This petition is closed · This petition ran for 6 months" in shown
+    assert "Signatures 14,846" in shown
+    assert "This response was given on 18 March 2019" in shown
+    summary = "We have not seen evidence of successful interference in UK democratic processes,"
+    assert plain_texts(at).startswith("Background") is False and summary in plain_texts(at)
+    assert [e.label for e in at.expander][:2] == ["Background and details", "Read the response in full"]
+    buttons = {b.proto.label: b.proto.url for b in at.get("link_button")}
+    assert buttons == {"View on petition.parliament.uk": "https://petition.parliament.uk/petitions/239406"}
+
+
+def test_open_petition_has_deadline_days_left_and_a_sign_link(fake_api):
+    at = app(petition="700143")
+    assert not at.exception
+    assert "This petition is open · Deadline 20 May 2025 · " in texts(at)
+    buttons = {b.proto.label: b.proto.url for b in at.get("link_button")}
+    assert buttons["Sign this petition"] == "https://petition.parliament.uk/petitions/700143/signatures/new"
+    assert "This petition will be considered for debate" in texts(at)
+    assert "Government department: Cabinet Office" in plain_texts(at)
+
+
+def test_the_public_dump_layout_in_the_mirror_opens_offline(fake_api, mirror, tmp_path, monkeypatch):
+    from tests.documents import as_dump, real, write
+
+    write(tmp_path, "petitions/239406.json", as_dump(real(mirror / "petitions" / "239406.json")))
+    monkeypatch.setenv("PETITIONMAP_MIRROR", str(tmp_path))
+    fake_api.down = True
+    at = app()
+    assert not at.exception and title(at) == TITLE
+    assert "showing the saved copy, data as of 11 Aug 2019" in texts(at)  # seeded from the mirror
+
+
+def test_a_refused_document_says_why_on_the_page(fake_api, tmp_path, monkeypatch):
+    from tests.documents import write
+
+    write(tmp_path, "petitions/239406.json", {"data": {"type": "petition", "id": 239406, "attributes": {}}})
+    monkeypatch.setenv("PETITIONMAP_MIRROR", str(tmp_path))
+    fake_api.down = True
+    at = app()
+    assert not at.exception
+    assert "No petition to show: petition 239406 has no 'action'" in at.error[-1].value
+
+
+def header_of(doc: dict) -> str:
+    """The page header of one document (any layout), drawn alone."""
+    from streamlit.testing.v1 import AppTest
+
+    def draw(doc):
+        from dashboard import ui
+        from petitions.loader import Loaded
+        from petitions.model import parse_petition
+
+        ui.header(parse_petition(doc), Loaded(parse_petition(doc), "file", None))
+
+    return AppTest.from_function(draw, args=(doc,)).run()
+
+
+def test_not_debated_is_shown_with_the_committee_reasons(petition_files):
+    from tests.documents import amended, as_dump, real
+    from tests.test_model import NOT_DEBATED
+
+    doc = as_dump(amended(real(petition_files["700143"]), debate_outcome_at="2024-12-10T10:00:00Z",
+                          debate=NOT_DEBATED))
+    at = header_of(doc)
+    assert not at.exception
+    assert "The Petitions Committee decided not to debate this petition" in texts(at)
+    assert NOT_DEBATED["overview"] in plain_texts(at) and "Debate (date unknown)" not in texts(at)
+
+
+def test_debated_shows_date_and_links_and_document_text_stays_plain(petition_files):
+    from tests.documents import amended, real
+
+    doc = amended(real(petition_files["241584@2019-04-01T1207"]), action="Revoke *Article* 50 $x$ [a](b)",
+                  debate_outcome_at="2019-04-02T10:00:00Z", debate={
+                      "debated_on": "2019-04-01", "overview": "MPs debated **this**",
+                      "transcript_url": "https://hansard.parliament.uk/t", "video_url": "javascript:alert(1)",
+                      "debate_pack_url": "https://researchbriefings.parliament.uk/p"},
+                  other_parliamentary_business=[{"subject": "Update", "body": "See <b>this</b>", "created_at": None}])
+    at = header_of(doc)
+    assert not at.exception
+    assert title(at) == "Revoke *Article* 50 $x$ [a](b)"
+    assert "Parliament debated this petition on 1 April 2019" in texts(at)
+    assert "MPs debated **this**" in plain_texts(at) and "See <b>this</b>" in plain_texts(at)
+    buttons = {b.proto.label: b.proto.url for b in at.get("link_button")}
+    assert buttons["Read the transcript"] == "https://hansard.parliament.uk/t"
+    assert "Watch the debate" not in buttons  # not a web link
+    assert buttons["Read the research"] == "https://researchbriefings.parliament.uk/p"

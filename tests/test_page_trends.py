@@ -1,10 +1,10 @@
-from tests.pages import app, plotly_specs, texts
+from tests.pages import app, plotly_specs, texts, title
 
 
 def test_trends_of_revoke_article_50(fake_api):
     at = app("trends", petition="241584")
     assert not at.exception
-    assert at.title[0].value.startswith("Trends: Revoke Article 50")
+    assert title(at).startswith("Trends: Revoke Article 50")
     page = texts(at)
     assert "8 snapshots" in page and "frozen" in page
     specs = plotly_specs(at)
