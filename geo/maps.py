@@ -162,7 +162,8 @@ def animated_choropleth(frames: Sequence[tuple[str, pd.DataFrame]], metric: str,
                   zip(frames, shown)]
     step_args = {"mode": "immediate", "frame": {"duration": 0, "redraw": True}, "transition": {"duration": 0}}
     fig.update_layout(
-        sliders=[{"active": 0, "currentvalue": {"prefix": "Snapshot: "}, "pad": {"t": 10},
+        # the slider starts right of the Play/Pause buttons, so they never cover its first label
+        sliders=[{"active": 0, "currentvalue": {"prefix": "Snapshot: "}, "pad": {"t": 10}, "x": 0.2, "len": 0.8,
                   "steps": [{"label": label, "method": "animate", "args": [[label], step_args]}
                             for label, _ in frames]}],
         updatemenus=[{"type": "buttons", "showactive": False, "x": 0, "y": 0, "xanchor": "left", "yanchor": "top",

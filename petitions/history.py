@@ -41,6 +41,46 @@ def frozen_snapshots(snapshots: pd.DataFrame, counts: pd.DataFrame) -> list[int]
     return frozen
 
 
+STALE_SHARE = 0.85  # a breakdown summing to under 85% of the usual share of the total is stale
+
+
+def stale_snapshots(snapshots: pd.DataFrame, counts: pd.DataFrame) -> dict[int, str]:
+    """Snapshots whose constituency breakdown is stale, judged over the whole series, with the reason.
+
+    Two signs, both seen on petition.parliament.uk under load ("Revoke Article 50", March 2019):
+    the constituency counts do not move while the total does (frozen_snapshots), and the counts sum to a
+    share of the total far below the other snapshots' (the breakdown lags behind the total).
+    """
+    s = snapshots.sort_values("fetched_at")
+    sums = counts.groupby("snapshot_id")["signature_count"].sum()
+    share = {int(r.snapshot_id): sums.get(r.snapshot_id, 0) / r.signature_count
+             for r in s.itertuples() if r.signature_count > 0}
+    reasons: dict[int, str] = {}
+    for sid, own in share.items():
+        others = [v for k, v in share.items() if k != sid]
+        if others:
+            usual = float(pd.Series(others).median())
+            if own < usual * STALE_SHARE:
+                reasons[sid] = (f"its constituency counts sum to {own:.0%} of the total, against "
+                                f"{usual:.0%} in the rest of the series")
+    for sid in frozen_snapshots(snapshots, counts):
+        reasons[int(sid)] = (reasons.get(int(sid), "") + "; " if int(sid) in reasons else "") + (
+            "its constituency counts are those of an earlier snapshot although the total rose")
+    return {sid: reasons[sid] for sid in (int(i) for i in s["snapshot_id"]) if sid in reasons}
+
+
+def growth_warning(snapshots: pd.DataFrame, counts: pd.DataFrame, start: int, end: int) -> str | None:
+    """A warning when the constituencies grew more than the total did between two snapshots (impossible:
+    one of the two breakdowns is stale), else None."""
+    total = snapshots.set_index("snapshot_id")["signature_count"]
+    sums = counts.groupby("snapshot_id")["signature_count"].sum()
+    grown, total_grown = int(sums.get(end, 0) - sums.get(start, 0)), int(total[end] - total[start])
+    if grown > total_grown:
+        return (f"The constituencies grew by {grown:,} but the total by only {total_grown:,}: the constituency "
+                "breakdown of one of these snapshots lags behind its total, so this growth is overstated.")
+    return None
+
+
 def growth(counts: pd.DataFrame, start: int, end: int) -> pd.DataFrame:
     """Per ons_code: count_from (snapshot `start`), count_to (snapshot `end`) and growth."""
     a = counts[counts["snapshot_id"] == start].groupby("ons_code")["signature_count"].sum()

@@ -78,3 +78,41 @@ def test_rate_per_hour_of_the_real_surge(tmp_path, mirror):
     assert len(rates) == 7 and (rates["per_hour"] > 0).all()
     # 21 Mar 23:10 -> 22 Mar 14:00, about a million signatures in under 15 hours
     assert 60_000 < rates["per_hour"].iloc[0] < 80_000
+
+
+def test_stale_breakdowns_of_the_real_march_2019_series(tmp_path, mirror):
+    from petitions.history import stale_snapshots
+
+    store = Store(tmp_path / "s.sqlite")
+    store.import_folder(mirror / "petitions" / "241584")
+    s = store.snapshots(241584)
+    stale = stale_snapshots(s, store.counts(241584))
+    at = s.set_index("snapshot_id")["fetched_at"]
+    assert {f"{at[i]:%d %H:%M}": why for i, why in stale.items()} == {
+        "21 23:10": "its constituency counts sum to 62% of the total, against 94% in the rest of the series",
+        "22 14:00": "its constituency counts sum to 39% of the total, against 94% in the rest of the series; "
+                    "its constituency counts are those of an earlier snapshot although the total rose"}
+
+
+@pytest.mark.parametrize("totals, sums, expected", [
+    ([100, 200, 300], [90, 180, 270], []),  # a steady share
+    ([100, 200, 300], [50, 180, 270], [1]),  # far below the others
+    ([100, 200], [60, 190], [1]),  # two snapshots: each judged against the other
+    ([100, 200, 300], [80, 180, 270], []),  # 80% against 90%: within the tolerance
+    ([100, 0, 300], [90, 0, 270], []),  # no total: no share to judge
+])
+def test_stale_share_table(totals, sums, expected):
+    from petitions.history import stale_snapshots
+
+    s = snaps([(i + 1, f"2025-01-01T0{i}:00", t) for i, t in enumerate(totals)])
+    c = counts([(i + 1, "A", n) for i, n in enumerate(sums)])
+    assert list(stale_snapshots(s, c)) == expected
+
+
+@pytest.mark.parametrize("start_sums, end_sums, warned", [((10, 100), (60, 200), False), ((10, 100), (120, 200), True)])
+def test_growth_warning_when_constituencies_outgrow_the_total(start_sums, end_sums, warned):
+    from petitions.history import growth_warning
+
+    s = snaps([(1, "2025-01-01T00:00", start_sums[1]), (2, "2025-01-01T01:00", end_sums[1])])
+    c = counts([(1, "A", start_sums[0]), (2, "A", end_sums[0])])
+    assert (growth_warning(s, c, 1, 2) is not None) == warned

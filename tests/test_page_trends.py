@@ -6,15 +6,40 @@ def test_trends_of_revoke_article_50(fake_api):
     assert not at.exception
     assert title(at).startswith("Trends: Revoke Article 50")
     page = texts(at)
-    assert "8 snapshots" in page and "frozen" in page
+    assert "8 snapshots" in page and "2 snapshot(s) have a stale constituency breakdown" in page
+    assert "21 Mar 2019 23:10: its constituency counts sum to 62% of the total, against 94%" in page
+    assert "22 Mar 2019 14:00: its constituency counts sum to 39% of the total" in page
     specs = plotly_specs(at)
     animation = next(s for s in specs if s.get("frames"))
-    assert len(animation["frames"]) == 7  # the frozen snapshot is left out
-    assert len(animation["layout"]["sliders"][0]["steps"]) == 7
+    assert len(animation["frames"]) == 6  # the stale snapshots are left out
+    assert len(animation["layout"]["sliders"][0]["steps"]) == 6
     assert animation["layout"]["updatemenus"][0]["buttons"][0]["label"].endswith("Play")
     at.radio(key="trend_metric").set_value("growth_per_1000").run()
     assert not at.exception
-    assert len(next(s for s in plotly_specs(at) if s.get("frames"))["frames"]) == 6
+    assert len(next(s for s in plotly_specs(at) if s.get("frames"))["frames"]) == 5
+    assert at.query_params["metric"] == "growth_per_1000"
+
+
+def test_spreading_fastest_leaves_stale_snapshots_out_by_default(fake_api):
+    at = app("trends", petition="241584")
+    assert at.selectbox(key="from").format_func(at.selectbox(key="from").value) == "22 Mar 2019 18:31"
+    assert (at.query_params["from"], at.query_params["to"]) == ("2019-03-22T1831", "2019-04-01T1207")
+    assert not any("grew by" in w.value for w in at.warning)
+    at.toggle(key="include_stale").set_value(True).run()
+    box = at.selectbox(key="from")
+    assert box.options[0] == "21 Mar 2019 23:10 (stale)"
+    box.set_value(next(sid for sid in range(1, 1000) if box.format_func(sid) == box.options[0])).run()
+    assert not at.exception
+    assert any("grew by 4,436,235 but the total by only 4,029,624" in w.value for w in at.warning)
+
+
+def test_trends_state_comes_from_the_url(fake_api):
+    at = app("trends", petition="241584", metric="per_1000", **{"from": "2019-03-23T1207", "to": "2019-03-26T1207"})
+    assert not at.exception
+    assert at.radio(key="trend_metric").value == "per_1000"
+    assert at.selectbox(key="from").format_func(at.selectbox(key="from").value) == "23 Mar 2019 12:07"
+    assert at.selectbox(key="to").format_func(at.selectbox(key="to").value) == "26 Mar 2019 12:07"
+    assert dict(at.query_params)["to"] == "2019-03-26T1207"
 
 
 def test_spreading_fastest_between_two_snapshots(fake_api):

@@ -11,16 +11,45 @@ def revoke(tmp_path_factory, mirror):
     return build_trend(store.snapshots(241584), store.counts(241584))
 
 
-def test_trend_detects_set_and_frozen_snapshot(revoke):
-    assert revoke.set_name == "pcon2010" and len(revoke.frozen) == 1
+def stamp(trend, sid):
+    return f"{trend.snapshots.set_index('snapshot_id').loc[sid, 'fetched_at']:%d %b %H:%M}"
+
+
+def test_trend_detects_set_and_stale_snapshots(revoke):
+    assert revoke.set_name == "pcon2010" and set(revoke.stale) == set(revoke.frozen)
+    assert [stamp(revoke, i) for i in revoke.stale] == ["21 Mar 23:10", "22 Mar 14:00"]
     assert len(revoke.rates) == 7
 
 
-def test_frames_leave_out_frozen_snapshots(revoke):
+def test_frames_leave_out_stale_snapshots(revoke):
     frames = revoke.frames("signatures")
-    assert len(frames) == 7 and all(len(t) == 650 for _, t in frames)
+    assert len(frames) == 6 and all(len(t) == 650 for _, t in frames)
     growth = revoke.frames("growth_per_1000")
-    assert len(growth) == 6 and (growth[0][1]["growth_per_1000"] > 0).any()
+    assert len(growth) == 5 and (growth[0][1]["growth_per_1000"] > 0).any()
+
+
+def test_growth_never_exceeds_the_total_without_a_warning(revoke):
+    s = revoke.snapshots.set_index("snapshot_id")
+    ids = s.index.tolist()
+    for a, b in [(a, b) for i, a in enumerate(ids) for b in ids[i + 1:]]:
+        grown = revoke.spread(a, b)["growth"].sum()
+        over = grown > s.loc[b, "signature_count"] - s.loc[a, "signature_count"]
+        assert (revoke.growth_warning(a, b) is not None) == over
+    usable = [i for i in ids if i not in revoke.stale]
+    assert revoke.growth_warning(usable[0], usable[-1]) is None  # the page's default: from 22 Mar 18:31
+    assert "grew by 2,073,757 but the total by only 1,564,787" in revoke.growth_warning(ids[0], ids[2])
+    warning = revoke.growth_warning(ids[0], ids[-1])
+    assert "grew by 4,436,235 but the total by only 4,029,624" in warning
+
+
+def test_charts_name_what_they_count_and_tick_in_minutes(revoke):
+    from geo.trends import rate_chart, total_chart
+
+    fig = total_chart(revoke.snapshots, {10_000: "10,000", 100_000: "100,000"})
+    assert [t.name for t in fig.data] == ["Total (petition.parliament.uk, abroad included)",
+                                          "Sum of UK constituencies (abroad excluded)"]
+    rates = rate_chart(revoke.rates.head(1))
+    assert rates.layout.xaxis.type == "category" and list(rates.data[0].x) == ["22 Mar 14:00"]
 
 
 def test_spread_between_snapshots(revoke):

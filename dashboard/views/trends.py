@@ -3,7 +3,8 @@
 import streamlit as st
 
 from dashboard import cache, ui
-from geo.maps import VIEWS, animated_choropleth, choropleth, line_chart
+from geo.maps import VIEWS, animated_choropleth, choropleth
+from geo.trends import rate_chart, total_chart
 from petitions.model import DEBATE_THRESHOLD, RESPONSE_THRESHOLD
 
 loaded = ui.require_petition()
@@ -20,28 +21,33 @@ if history is None or len(history.snapshots) < 2:
 
 snaps = history.snapshots
 frozen = history.frozen
-st.caption(f"{len(snaps)} snapshots from {snaps['fetched_at'].min():%d %b %Y %H:%M} to "
+stale = history.stale
+st.caption(f"{len(snaps):,} snapshots from {snaps['fetched_at'].min():%d %b %Y %H:%M} to "
            f"{snaps['fetched_at'].max():%d %b %Y %H:%M} UTC, from the local snapshot store.")
-if frozen:
-    st.warning(f"{len(frozen)} snapshot(s) have exactly the previous snapshot's constituency counts although the "
-               "total rose: the official site had frozen its constituency breakdown. They are marked below and left "
-               "out of growth maps.", icon=":material/ac_unit:")
+when = dict(zip(snaps["snapshot_id"].astype(int), snaps["fetched_at"]))
+if stale:
+    st.warning(f"{len(stale):,} snapshot(s) have a stale constituency breakdown (the official site lagged "
+               "behind its own total), so they are left out of growth and of the map through time:\n\n"
+               + "\n".join(f"- {when[sid]:%d %b %Y %H:%M}: {why}" for sid, why in stale.items()),
+               icon=":material/ac_unit:")
 
 left, right = st.columns(2)
 with left:
-    st.plotly_chart(line_chart(snaps, "fetched_at", "signature_count", title="Total signatures",
-                               thresholds={RESPONSE_THRESHOLD: "10,000: Government response",
-                                           DEBATE_THRESHOLD: "100,000: considered for debate"}),
+    st.plotly_chart(total_chart(snaps, {RESPONSE_THRESHOLD: "10,000: Government response",
+                                        DEBATE_THRESHOLD: "100,000: considered for debate"}),
                     config=cache.PLOTLY_CONFIG, width="stretch", key="total")
 with right:
-    st.plotly_chart(line_chart(history.rates, "fetched_at", "per_hour", title="Signatures per hour", bars=True),
-                    config=cache.PLOTLY_CONFIG, width="stretch", key="rate")
+    st.plotly_chart(rate_chart(history.rates), config=cache.PLOTLY_CONFIG, width="stretch", key="rate")
 
 st.subheader("The map through time")
 a, b = st.columns(2)
 ui.url_default("view", "map", VIEWS)
 view = a.radio("View", list(VIEWS), format_func=VIEWS.get, key="view", horizontal=True)
-measure = b.radio("Colour by", ["signatures", "per_1000", "growth_per_1000"], horizontal=True, key="trend_metric",
+MEASURES = ["signatures", "per_1000", "growth_per_1000"]
+if "trend_metric" not in st.session_state:
+    st.session_state["trend_metric"] = st.query_params.get("metric") if st.query_params.get("metric") in MEASURES \
+        else "signatures"
+measure = b.radio("Colour by", MEASURES, horizontal=True, key="trend_metric",
                   format_func={"signatures": "Signatures", "per_1000": "Per 1,000",
                                "growth_per_1000": "Growth per 1,000 since previous"}.get)
 frames = history.frames(measure)
@@ -51,17 +57,37 @@ else:
     st.plotly_chart(animated_choropleth(frames, measure, view=view, geojson=cache.geometry_url(history.set_name, view),
                                         legend_title={"growth_per_1000": "Growth per 1,000"}.get(measure)),
                     config=cache.PLOTLY_CONFIG, width="stretch", key="animation")
-    st.caption("Drag the slider or press Play." + (" Frozen snapshots are left out." if frozen and
-                                                       measure == "growth_per_1000" else ""))
+    st.caption("Drag the slider or press Play." + (" Snapshots with a stale breakdown are left out." if frozen
+                                                   else ""))
 
 st.subheader("Spreading fastest")
-usable = snaps[~snaps["snapshot_id"].isin(frozen)]
-labels = {int(r.snapshot_id): f"{r.fetched_at:%d %b %Y %H:%M}" for r in usable.itertuples()}
+include = st.toggle("Include snapshots with a stale breakdown", key="include_stale", disabled=not stale,
+                    help="Off by default: their constituency counts lag behind the total, so growth from them "
+                         "is overstated")
+usable = snaps if include else snaps[~snaps["snapshot_id"].isin(frozen)]
+stamps = {int(r.snapshot_id): f"{r.fetched_at:%Y-%m-%dT%H%M}" for r in usable.itertuples()}
+labels = {int(r.snapshot_id): f"{r.fetched_at:%d %b %Y %H:%M}" + (" (stale)" if int(r.snapshot_id) in stale else "")
+          for r in usable.itertuples()}
 ids = list(labels)  # in time order
+by_stamp = {v: k for k, v in stamps.items()}
+for key, default in (("from", ids[0]), ("to", ids[-1])):  # a shared link names snapshots by their time
+    if st.session_state.get(key) not in ids:
+        st.session_state[key] = by_stamp.get(st.query_params.get(key, ""), default)
+if len(ids) < 2:
+    st.info("Growth needs two snapshots with a usable constituency breakdown.")
+    ui.sync_url(petition=str(p.id), view=view, metric=measure)
+    st.stop()
 a, b = st.columns(2)
-start = a.selectbox("From", ids[:-1], index=0, format_func=labels.get, key="from")
+if ids.index(st.session_state["from"]) >= len(ids) - 1:
+    st.session_state["from"] = ids[0]
+start = a.selectbox("From", ids[:-1], format_func=labels.get, key="from")
 later = ids[ids.index(start) + 1:]
-end = b.selectbox("To", later, index=len(later) - 1, format_func=labels.get, key="to")
+if st.session_state["to"] not in later:
+    st.session_state["to"] = later[-1]
+end = b.selectbox("To", later, format_func=labels.get, key="to")
+warning = history.growth_warning(start, end)
+if warning:
+    st.warning(warning, icon=":material/warning:")
 spread = history.spread(start, end)
 c, d = st.columns([2, 3])
 with c:
@@ -79,8 +105,8 @@ with d:
                     config=cache.PLOTLY_CONFIG, width="stretch", key="spread")
 
 with st.expander("Snapshots"):
-    shown = snaps.assign(frozen=snaps["snapshot_id"].isin(frozen))
+    shown = snaps.assign(stale=[stale.get(int(i), "") for i in snaps["snapshot_id"]])
     st.dataframe(shown, hide_index=True, width="stretch")
     st.download_button("Download snapshots CSV", shown.to_csv(index=False).encode(),
                        file_name=f"petition-{p.id}-snapshots.csv", mime="text/csv", on_click="ignore")
-ui.sync_url(petition=str(p.id), view=view)
+ui.sync_url(petition=str(p.id), view=view, metric=measure, **{"from": stamps[start], "to": stamps[end]})
