@@ -9,8 +9,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the project r
 
 st.set_page_config(page_title="Petition map", page_icon="🗺️", layout="wide")
 PAGES = Path(__file__).resolve().parent / "views"
+PETITION = st.Page(PAGES / "petition.py", title="Petition map", icon=":material/map:", url_path="petition")
+
+
+def home() -> None:
+    """`/` opens the petition map at its own address, keeping the query (Streamlit serves the default page
+    only at `/`: were the map the default, its address /petition would say "Page not found")."""
+    st.switch_page(PETITION, query_params=st.query_params.to_dict())
+
+
 page = st.navigation([
-    st.Page(PAGES / "petition.py", title="Petition map", icon=":material/map:", url_path="petition", default=True),
+    st.Page(home, title="Home", url_path="home", default=True, visibility="hidden"),
+    PETITION,
     st.Page(PAGES / "constituency.py", title="Constituency", icon=":material/location_on:", url_path="constituency"),
     st.Page(PAGES / "trends.py", title="Trends", icon=":material/timeline:", url_path="trends"),
     st.Page(PAGES / "browse.py", title="Browse", icon=":material/list:", url_path="browse"),

@@ -6,7 +6,7 @@ import html
 import re
 from datetime import date, datetime
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
@@ -210,6 +210,28 @@ def progress(p: Petition) -> None:
         st.markdown(f"- {line}")
 
 
+# Column labels in sentence case; acronyms and figures as people write them.
+LABELS = {"ons_code": "ONS code", "mp": "MP", "per_1000": "Per 1,000 residents", "index": "Index vs UK",
+          "rank_rate": "Rank per resident", "share": "Share of signatures", "growth_per_1000": "Growth per 1,000",
+          "count_to": "Now", "count_from": "Before", "fetched_at": "Fetched at (UTC)", "updated_at": "Updated at (UTC)",
+          "constituency_total": "Sum of constituencies", "signature_count": "Signatures", "snapshot_id": "Snapshot"}
+
+
+def column_config(frame, **labels: str) -> dict:
+    """st.dataframe column settings: every header in sentence case, every count with thousands separators."""
+    config = {}
+    for name in frame.columns:
+        label = labels.get(name) or LABELS.get(name) or str(name).replace("_", " ").capitalize()
+        kind = getattr(frame[name], "dtype", None)
+        if kind is not None and kind.kind in "iu":
+            config[name] = st.column_config.NumberColumn(label, format="localized")
+        elif kind is not None and kind.kind == "f":
+            config[name] = st.column_config.NumberColumn(label, format="%.4f" if name == "share" else "%.2f")
+        else:
+            config[name] = st.column_config.Column(label)
+    return config
+
+
 def mp_text(row) -> str:
     """The MP as published with the petition; a null MP means the seat was vacant."""
     if row["mp"]:
@@ -255,6 +277,11 @@ def _switch(pid: str) -> None:
         st.session_state.pop("c", None)
         st.session_state.pop("selected", None)
 PAGES = Path(__file__).resolve().parent / "views"
+
+
+def map_link(pid: int, code: str | None = None) -> str:
+    """The petition page's own address for a petition (and a selected constituency), for links in tables."""
+    return f"/petition?{urlencode({'petition': pid} | ({'c': code} if code else {}))}"
 
 
 def open_petition(pid: str, code: str | None = None) -> None:

@@ -31,3 +31,13 @@ def test_seat_with_no_mp_says_so(fake_api, mirror, tmp_path, monkeypatch):
     monkeypatch.setattr(type(fake_api), "__call__", lambda self, request: fake_api._json(json.dumps(doc).encode()))
     at = app("constituency", c="E14000602")
     assert not at.exception and "seat vacant" in texts(at)
+
+
+def test_open_map_links_are_the_petition_page_address(fake_api):
+    from dashboard.ui import map_link
+
+    at = app("constituency", c="E14000602")
+    for table in at.dataframe[1:3]:
+        frame = table.value
+        assert list(frame["link"]) == [map_link(int(pid), "E14000602") for pid in frame["id"]]
+        assert all(link.startswith("/petition?petition=") and link.endswith("&c=E14000602") for link in frame["link"])

@@ -220,3 +220,24 @@ def test_debated_shows_date_and_links_and_document_text_stays_plain(petition_fil
     assert buttons["Read the transcript"] == "https://hansard.parliament.uk/t"
     assert "Watch the debate" not in buttons  # not a web link
     assert buttons["Read the research"] == "https://researchbriefings.parliament.uk/p"
+
+
+def test_every_table_formats_counts_and_labels_in_sentence_case(fake_api):
+    import json
+
+    at = app(petition="700143")
+    abroad = next(t for t in at.dataframe if "country" in t.value.columns)
+    assert abroad.value["signatures"].iloc[0] == 1132  # Australia: shown as 1,132
+    config = json.loads(abroad.proto.columns)
+    assert config["signatures"]["type_config"]["format"] == "localized"
+    assert [config[c]["label"] for c in ("country", "code", "signatures")] == ["Country", "Code", "Signatures"]
+    for table in at.dataframe:
+        config = json.loads(table.proto.columns)
+        for name in table.value.columns:
+            if name in config:
+                label = config[name].get("label") or name
+                assert label[0].isupper() and "_" not in label, (name, label)
+                if str(table.value[name].dtype).startswith("int"):
+                    assert config[name]["type_config"]["format"] == "localized", name
+    at.radio(key="metric").set_value("index").run()
+    assert "by index vs UK" in texts(at)

@@ -65,7 +65,7 @@ known = cache.across(code)
 if known.empty:
     st.write("No other petitions with this constituency are stored yet.")
 else:
-    known = known.assign(link="/petition?petition=" + known["id"].astype(str) + f"&c={code}")
+    known = known.assign(link=[ui.map_link(int(pid), code) for pid in known["id"]])
     config = {"link": st.column_config.LinkColumn("Open", display_text="Open map"),
               "action": "Petition", "signatures": st.column_config.NumberColumn("Signatures here", format="localized"),
               "per_1000": st.column_config.NumberColumn("Per 1,000", format="%.2f"),

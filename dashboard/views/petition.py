@@ -87,14 +87,15 @@ with left:
     if code:
         constituency_panel(table, code)
     st.subheader(f"Top 10 in {'the UK' if area == 'UK' else area}")
-    st.caption(f"by {METRICS[metric].lower()}")
+    st.caption({"signatures": "by signatures", "per_1000": "by signatures per 1,000 residents",
+                "index": "by index vs UK"}[metric])
     top = filter_area(table, area).nlargest(10, metric)[["name", "signatures", "per_1000", "index"]]
-    st.dataframe(top.rename(columns={"name": "Constituency", "signatures": "Signatures",
-                                     "per_1000": "Per 1,000", "index": "Index vs UK"}),
-                 hide_index=True, width="stretch",
-                 column_config={"Signatures": st.column_config.NumberColumn(format="localized"),
-                                "Per 1,000": st.column_config.NumberColumn(format="%.2f"),
-                                "Index vs UK": st.column_config.NumberColumn(format="%.2f")})
+    # narrow number columns so that all four fit beside the map at 1400 px
+    st.dataframe(top, hide_index=True, width="stretch", key="top10",
+                 column_config=ui.column_config(top, name="Constituency", per_1000="Per 1,000")
+                 | {"signatures": st.column_config.NumberColumn("Signatures", format="localized", width=80),
+                    "per_1000": st.column_config.NumberColumn("Per 1,000", format="%.2f", width=72),
+                    "index": st.column_config.NumberColumn("Index vs UK", format="%.2f", width=88)})
 
 st.subheader("Breakdowns")
 split = totals(p)
@@ -119,10 +120,11 @@ with countries:
     else:
         st.plotly_chart(bar_chart(foreign.head(15), "signatures", "country", title="Top countries outside the UK"),
                         config=cache.PLOTLY_CONFIG, width="stretch")
-        st.dataframe(foreign, hide_index=True, width="stretch")
+        st.dataframe(foreign, hide_index=True, width="stretch", column_config=ui.column_config(foreign))
 
 with st.expander("All constituencies: table and downloads"):
-    st.dataframe(export_table(result), hide_index=True, width="stretch")
+    everything = export_table(result)
+    st.dataframe(everything, hide_index=True, width="stretch", column_config=ui.column_config(everything))
     shown = {"metric": metric, "view": view, "area": area, "scheme": scheme, "selected": code or None}
     stem = f"petition-{p.id}-{metric}-{view}-{area.lower().replace(' ', '-')}"
     cols = st.columns(4)

@@ -106,7 +106,7 @@ with d:
 
 with st.expander("Snapshots"):
     shown = snaps.assign(stale=[stale.get(int(i), "") for i in snaps["snapshot_id"]])
-    st.dataframe(shown, hide_index=True, width="stretch")
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=ui.column_config(shown))
     st.download_button("Download snapshots CSV", shown.to_csv(index=False).encode(),
                        file_name=f"petition-{p.id}-snapshots.csv", mime="text/csv", on_click="ignore")
 ui.sync_url(petition=str(p.id), view=view, metric=measure, **{"from": stamps[start], "to": stamps[end]})
