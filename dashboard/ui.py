@@ -126,10 +126,10 @@ def header(p: Petition, loaded: Loaded) -> None:
     plain_title(p.action)
     for line in facts(p):
         st.markdown(line)
-    links = st.columns([1, 1, 3])
-    links[0].link_button("View on petition.parliament.uk", p.url, icon=":material/open_in_new:")
-    if p.sign_url:
-        links[1].link_button("Sign this petition", p.sign_url, type="primary", icon=":material/draw:")
+    with st.container(horizontal=True):
+        st.link_button("View on petition.parliament.uk", p.url, icon=":material/open_in_new:")
+        if p.sign_url:
+            st.link_button("Sign this petition", p.sign_url, type="primary", icon=":material/draw:")
     if loaded.note:
         st.info(loaded.note, icon=":material/cloud_off:")
     with st.expander("Background and details"):
@@ -164,8 +164,9 @@ def outcome_section(p: Petition) -> None:
     links = (("Watch the debate", o.video_url), ("Read the transcript", o.transcript_url),
              ("Read the research", o.debate_pack_url))
     found = [(label, url) for label, url in links if _official_link(url)]
-    for col, (label, url) in zip(st.columns(max(len(found), 1)), found):
-        col.link_button(label, url, icon=":material/open_in_new:")
+    with st.container(horizontal=True):
+        for label, url in found:
+            st.link_button(label, url, icon=":material/open_in_new:")
 
 
 def business(p: Petition) -> None:

@@ -241,3 +241,19 @@ def test_every_table_formats_counts_and_labels_in_sentence_case(fake_api):
                     assert config[name]["type_config"]["format"] == "localized", name
     at.radio(key="metric").set_value("index").run()
     assert "by index vs UK" in texts(at)
+
+
+@pytest.mark.parametrize("name, today, line", [
+    ("700143", "2024-11-24", "This petition is open · Deadline 20 May 2025 · 177 days left"),
+    ("700143", "2025-05-20", "This petition is open · Deadline 20 May 2025 · 0 days left"),
+    ("700143", "2025-05-21", "This petition is open · Deadline 20 May 2025 · the deadline has passed since this "
+                             "copy was saved"),
+    ("239406", "2026-01-01", "This petition is closed · This petition ran for 6 months"),
+])
+def test_facts_lines(petition_files, name, today, line):
+    from datetime import date
+
+    from dashboard.ui import facts
+    from petitions.model import read_petition_file
+
+    assert facts(read_petition_file(petition_files[name]), date.fromisoformat(today))[1] == line

@@ -93,9 +93,10 @@ with left:
     # narrow number columns so that all four fit beside the map at 1400 px
     st.dataframe(top, hide_index=True, width="stretch", key="top10",
                  column_config=ui.column_config(top, name="Constituency", per_1000="Per 1,000")
-                 | {"signatures": st.column_config.NumberColumn("Signatures", format="localized", width=80),
-                    "per_1000": st.column_config.NumberColumn("Per 1,000", format="%.2f", width=72),
-                    "index": st.column_config.NumberColumn("Index vs UK", format="%.2f", width=88)})
+                 | {"name": st.column_config.TextColumn("Constituency", width=124),
+                    "signatures": st.column_config.NumberColumn("Signatures", format="localized", width=78),
+                    "per_1000": st.column_config.NumberColumn("Per 1,000", format="%.2f", width=68),
+                    "index": st.column_config.NumberColumn("Index vs UK", format="%.2f", width=84)})
 
 st.subheader("Breakdowns")
 split = totals(p)
