@@ -108,3 +108,31 @@ def test_open_petition_has_its_sign_link_and_deadline(page, app):
     assert link.get_attribute("href") == "https://petition.parliament.uk/petitions/700143/signatures/new"
     assert "Deadline 20 May 2025" in page.locator('[data-testid="stMain"]').inner_text()
     page.screenshot(path=str(SCREENSHOTS / "23-700143-open.png"))
+
+
+JS_BOXES = """() => {
+  const box = e => { const r = e.getBoundingClientRect(); return {l: r.left, r: r.right, t: r.top, b: r.bottom}; };
+  const buttons = [...document.querySelectorAll('g.updatemenu-button')].map(box);
+  const first = document.querySelector('g.slider-container g.slider-label-group');
+  const rate = [...document.querySelectorAll('.js-plotly-plot')].find(p => p.textContent.includes('Signatures per hour'));
+  return {buttons, label: first ? box(first) : null,
+          ticks: rate ? [...rate.querySelectorAll('g.xtick text')].map(t => t.textContent) : [],
+          legend: [...document.querySelectorAll('g.legend text.legendtext')].map(t => t.textContent)};
+}"""
+
+
+def test_trends_charts_read_well(page, app):
+    open_page(page, f"{app.url}/trends?petition=241584", "h1", "Trends: Revoke")
+    page.locator("g.slider-container g.slider-label-group").first.wait_for(state="attached")
+    page.locator("g.slider-container").first.scroll_into_view_if_needed()
+    page.wait_for_function("() => document.querySelectorAll('g.updatemenu-button').length === 2")
+    boxes = page.evaluate(JS_BOXES)
+    label = boxes["label"]
+    for b in boxes["buttons"]:  # Play and Pause never cover the first slider label
+        assert b["r"] <= label["l"] or b["l"] >= label["r"] or b["b"] <= label["t"] or b["t"] >= label["b"], boxes
+    assert boxes["ticks"] and all("." not in t for t in boxes["ticks"]), boxes["ticks"]  # minutes, not 59.9996 s
+    assert "Total (petition.parliament.uk, abroad included)" in boxes["legend"]
+    assert "Sum of UK constituencies (abroad excluded)" in boxes["legend"]
+    page.screenshot(path=str(SCREENSHOTS / "24-trends-slider-buttons.png"))
+    page.locator('[data-testid="stPlotlyChart"]').first.scroll_into_view_if_needed()
+    page.screenshot(path=str(SCREENSHOTS / "25-trends-charts.png"))
