@@ -114,7 +114,8 @@ JS_BOXES = """() => {
   const box = e => { const r = e.getBoundingClientRect(); return {l: r.left, r: r.right, t: r.top, b: r.bottom}; };
   const buttons = [...document.querySelectorAll('g.updatemenu-button')].map(box);
   const first = document.querySelector('g.slider-container g.slider-label-group');
-  const rate = [...document.querySelectorAll('.js-plotly-plot')].find(p => p.textContent.includes('Signatures per hour'));
+  const rate = [...document.querySelectorAll('.js-plotly-plot')]
+    .find(p => p.textContent.includes('Signatures per hour'));
   return {buttons, label: first ? box(first) : null,
           ticks: rate ? [...rate.querySelectorAll('g.xtick text')].map(t => t.textContent) : [],
           legend: [...document.querySelectorAll('g.legend text.legendtext')].map(t => t.textContent)};
