@@ -15,8 +15,8 @@ from petitions.loader import (
     saved_lists,
     seed_store,
 )
-from petitions.model import PetitionError, read_petition_file
-from tests.documents import as_dump, real, write
+from petitions.model import PetitionError, parse_petition, read_petition_file
+from tests.documents import amended, as_dump, real, write
 
 ALL_IDS = {239406, 241584, 332711, 550951, 603658, 700143}
 
@@ -201,3 +201,15 @@ def test_seed_store_is_idempotent(mirror, tmp_path):
     first = seed_store(store, mirror)
     assert first >= 8 + 13 and seed_store(store, mirror) == 0
     assert set(store.petitions()["id"]) == ALL_IDS
+
+
+def test_not_debated_is_listed_under_not_debated_offline(mirror):
+    from tests.test_model import NOT_DEBATED
+
+    docs = mirror_documents(mirror)
+    not_debated = parse_petition(as_dump(amended(real(mirror / "petitions" / "550951.json"),
+                                                 debate_outcome_at="2021-03-01T10:00:00Z", debate=NOT_DEBATED)))
+    docs = [d for d in docs if d.id != 550951] + [not_debated]
+    ids = {state: [i.id for i in offline_list(docs, state, archived=True)[0]] for state in
+           ("debated", "not_debated", "awaiting_debate")}
+    assert ids == {"debated": [], "not_debated": [550951], "awaiting_debate": [241584]}
