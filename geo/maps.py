@@ -188,23 +188,6 @@ def bar_chart(frame: pd.DataFrame, x: str, y: str, *, title: str = "", height: i
     return fig
 
 
-def line_chart(frame: pd.DataFrame, x: str, y: str, *, title: str = "", bars: bool = False,
-               thresholds: dict[int, str] | None = None, height: int = 360) -> go.Figure:
-    """A time series (line, or bars), with optional labelled horizontal threshold lines."""
-    trace = (go.Bar(x=frame[x], y=frame[y], marker_color=SEQUENTIAL[-3], hovertemplate="%{x}: %{y:,.0f}<extra></extra>")
-             if bars else go.Scatter(x=frame[x], y=frame[y], mode="lines+markers", line={"color": SEQUENTIAL[-2]},
-                                     hovertemplate="%{x}: %{y:,}<extra></extra>"))
-    fig = go.Figure(trace)
-    top = float(frame[y].max()) if len(frame) else 0.0
-    for level, label in (thresholds or {}).items():
-        if top / 50 <= level <= max(top * 1.5, min(thresholds)):  # only lines that fit the chart's scale
-            fig.add_hline(y=level, line_dash="dot", line_color="#d6004c", annotation_text=label,
-                          annotation_position="top left")
-    fig.update_layout(title=title or None, height=height, margin={"l": 0, "r": 10, "t": 40 if title else 0, "b": 0},
-                      yaxis={"tickformat": ",", "rangemode": "tozero"})
-    return fig
-
-
 def boundaries_geojson(table: gpd.GeoDataFrame) -> dict[str, Any]:
     """A FeatureCollection of the table's geometries with `id` = ONS code (properties omitted)."""
     texts = shapely.to_geojson(np.asarray(table.geometry.values))
