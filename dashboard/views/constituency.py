@@ -32,7 +32,8 @@ row = rows.loc[code]
 of = len(table)
 st.header(row["name"])
 st.markdown(f"**MP:** {ui.mp_text(row)} · {ui.place(row)} · `{code}`")
-st.caption(f"MP as published by petition.parliament.uk with this petition's data. Petition: {p.action}")
+st.caption("MP as published by petition.parliament.uk with this petition's data.")
+ui.plain_text(f"Petition: {p.action}")
 if loaded.note:
     st.info(loaded.note, icon=":material/cloud_off:")
 

@@ -14,24 +14,27 @@ from tests.browser.conftest import SCREENSHOTS
 pytestmark = pytest.mark.browser
 
 TITLE = "Undertake an independent enquiry into the role of Russia in Brexit."
-# Each page's address and what it must show (no "Page not found", the page's own heading).
+# Each page's address and what it must show (no "Page not found", the page's own heading, its links).
+VIEW = "View on petition.parliament.uk"
 PAGES = [
-    ("/", "h1", TITLE),
-    ("/?petition=239406", "h1", TITLE),
-    ("/petition?petition=239406", "h1", TITLE),
-    ("/petition?petition=700143&c=E14001063", "h3", "Aldershot"),
-    ("/constituency?petition=239406&c=E14000602", "h2", "Bristol West"),
-    ("/trends?petition=241584", "h1", "Trends: Revoke Article 50"),
-    ("/trends?petition=241584&metric=per_1000&from=2019-03-23T1207&to=2019-03-26T1207", "h1", "Trends: Revoke"),
-    ("/browse", "h1", "Browse petitions"),
-    ("/browse?state=closed&q=prison&archived=1", "h1", "Browse petitions"),
+    ("/", "h1", TITLE, [VIEW]),
+    ("/?petition=239406", "h1", TITLE, [VIEW]),
+    ("/petition?petition=239406", "h1", TITLE, [VIEW]),
+    ("/petition?petition=700143&c=E14001063", "h3", "Aldershot", [VIEW, "Sign this petition"]),
+    ("/constituency?petition=239406&c=E14000602", "h2", "Bristol West", []),
+    ("/trends?petition=241584", "h1", "Trends: Revoke Article 50", []),
+    ("/trends?petition=241584&metric=per_1000&from=2019-03-23T1207&to=2019-03-26T1207", "h1", "Trends: Revoke", []),
+    ("/browse", "h1", "Browse petitions", []),
+    ("/browse?state=closed&q=prison&archived=1", "h1", "Browse petitions", []),
 ]
 OUTSIDE = {"petition.parliament.uk"}  # the only outside host a link may lead to (not opened: no internet in tests)
 
 
-def open_page(page, url: str, tag: str, text: str) -> None:
+def open_page(page, url: str, tag: str, text: str, links: list[str] = ()) -> None:
     page.goto(url)
     page.locator(tag).filter(has_text=text).first.wait_for()
+    for name in links:
+        page.get_by_role("link", name=name).first.wait_for()
     page.locator('[data-testid="stAppRunning"], [data-testid="stStatusWidget"]').first.wait_for(state="detached")
     assert page.get_by_text("Page not found").count() == 0, url
 
@@ -44,16 +47,16 @@ def links_on(page, base: str) -> tuple[set[str], set[str]]:
 
 
 def test_every_page_address_works(page, app):
-    for path, tag, text in PAGES:
-        open_page(page, app.url + path, tag, text)
+    for path, tag, text, links in PAGES:
+        open_page(page, app.url + path, tag, text, links)
     open_page(page, app.url + "/?petition=239406&view=hex", "h1", TITLE)
     page.wait_for_function("() => location.pathname === '/petition' && location.search.includes('view=hex')")
 
 
 def test_every_link_the_app_builds_opens(page, app):
     inside, outside = set(), set()
-    for path, tag, text in PAGES:
-        open_page(page, app.url + path, tag, text)
+    for path, tag, text, links in PAGES:
+        open_page(page, app.url + path, tag, text, links)
         found = links_on(page, app.url)
         inside |= found[0]
         outside |= found[1]
