@@ -42,6 +42,7 @@ def frozen_snapshots(snapshots: pd.DataFrame, counts: pd.DataFrame) -> list[int]
 
 
 STALE_SHARE = 0.85  # a breakdown summing to under 85% of the usual share of the total is stale
+STALE_MIN_TOTAL = 1_000  # below this the share is too noisy to judge (a few early signers from abroad)
 
 
 def stale_snapshots(snapshots: pd.DataFrame, counts: pd.DataFrame) -> dict[int, str]:
@@ -54,7 +55,7 @@ def stale_snapshots(snapshots: pd.DataFrame, counts: pd.DataFrame) -> dict[int, 
     s = snapshots.sort_values("fetched_at")
     sums = counts.groupby("snapshot_id")["signature_count"].sum()
     share = {int(r.snapshot_id): sums.get(r.snapshot_id, 0) / r.signature_count
-             for r in s.itertuples() if r.signature_count > 0}
+             for r in s.itertuples() if r.signature_count >= STALE_MIN_TOTAL}
     reasons: dict[int, str] = {}
     for sid, own in share.items():
         others = [v for k, v in share.items() if k != sid]

@@ -95,11 +95,12 @@ def test_stale_breakdowns_of_the_real_march_2019_series(tmp_path, mirror):
 
 
 @pytest.mark.parametrize("totals, sums, expected", [
-    ([100, 200, 300], [90, 180, 270], []),  # a steady share
-    ([100, 200, 300], [50, 180, 270], [1]),  # far below the others
-    ([100, 200], [60, 190], [1]),  # two snapshots: each judged against the other
-    ([100, 200, 300], [80, 180, 270], []),  # 80% against 90%: within the tolerance
-    ([100, 0, 300], [90, 0, 270], []),  # no total: no share to judge
+    ([1000, 2000, 3000], [900, 1800, 2700], []),  # a steady share
+    ([1000, 2000, 3000], [500, 1800, 2700], [1]),  # far below the others
+    ([1000, 2000], [600, 1900], [1]),  # two snapshots: each judged against the other
+    ([1000, 2000, 3000], [800, 1800, 2700], []),  # 80% against 90%: within the tolerance
+    ([1000, 0, 3000], [900, 0, 2700], []),  # no total: no share to judge
+    ([10, 2000, 3000], [2, 1800, 2700], []),  # 10 signatures, 8 from abroad: too few to judge
 ])
 def test_stale_share_table(totals, sums, expected):
     from petitions.history import stale_snapshots
