@@ -1,3 +1,5 @@
+import json
+
 from tests.pages import app, plotly_specs, texts
 
 
@@ -41,3 +43,5 @@ def test_open_map_links_are_the_petition_page_address(fake_api):
         frame = table.value
         assert list(frame["link"]) == [map_link(int(pid), "E14000602") for pid in frame["id"]]
         assert all(link.startswith("/petition?petition=") and link.endswith("&c=E14000602") for link in frame["link"])
+        labels = [c.get("label") for c in json.loads(table.proto.columns).values() if c.get("label")]
+        assert labels and all(label[0].isupper() for label in labels), labels

@@ -71,7 +71,7 @@ else:
               "action": "Petition", "signatures": st.column_config.NumberColumn("Signatures here", format="localized"),
               "per_1000": st.column_config.NumberColumn("Per 1,000", format="%.2f"),
               "index": st.column_config.NumberColumn("Index vs UK", format="%.2f"),
-              "rank": "Rank", "of": "of", "state": "State", "source": "Source",
+              "rank": "Rank", "of": "Out of", "state": "State", "source": "Source",
               "total": st.column_config.NumberColumn("All signatures", format="localized")}
     order = ["link", "action", "signatures", "per_1000", "index", "rank", "of", "state", "source"]
     a, b = st.columns(2)
