@@ -225,3 +225,14 @@ def test_debate_outcomes_as_the_official_site_words_them(petition_files, name, a
     if kind == "debated":
         assert p.outcome.text == "Parliament debated this petition on 1 April 2019"
         assert p.outcome.transcript_url == "https://hansard.parliament.uk/x"
+
+
+@pytest.mark.parametrize("given, period", [
+    ({"period": "2015-2017"}, "2015–2017"),  # the archive's own member wins over the dates
+    ("2015-2017", "2015–2017"),
+    ({"period": "<b>$x$</b>"}, "2017–2019"),  # not a period: derived from the dates instead
+    (None, "2017–2019"),
+])
+def test_parliament_member_when_present(petition_files, given, period):
+    p = parse_petition(amended(real(petition_files["239406"]), parliament=given))
+    assert p.parliament_period == period
