@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     if not (args.csv or args.geojson or args.png):
         parser.error("say what to write: --csv, --geojson and/or --png")
     try:
-        loaded = load(args.source)
+        loaded = load(args.source, files=True)
         petition = loaded.petition
         result = join_petition(petition)
         outputs: list[tuple[Path, Callable[[], bytes]]] = []

@@ -92,7 +92,7 @@ def test_offline_number_uses_the_mirror_copy(api_says, tmp_path, capsys):
     out = tmp_path / "out.csv"
     assert export.main(["700143", "--csv", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert "constituency set: pcon2024" in printed and "Offline: showing the local mirror's copy, data as of" in printed
+    assert "constituency set: pcon2024" in printed and "Showing the local mirror's copy (data as of" in printed
     assert len(pd.read_csv(out)) == 650
 
 
@@ -111,10 +111,13 @@ def _one_line_error(err: str, words: str) -> None:
 
 
 @pytest.mark.parametrize("source, words", [
-    ("missing-file.json", "no such file: missing-file.json"),
-    ("https://evil.example/petitions/1", "only https://petition.parliament.uk"),
-    ("http://petition.parliament.uk/petitions/1", "only https://petition.parliament.uk"),
-    ("0", "0 is not a petition number"),
+    ("missing-file.json", "no such file: 'missing-file.json'"),
+    ("https://evil.example/petitions/1", "only petition.parliament.uk petition links"),
+    ("http://petition.parliament.uk/petitions/1", "no saved copy of petition 1 "),
+    ("0", "'0' is not a petition number"),
+    ("²³⁹⁴⁰⁶", "with the digits 0-9"),
+    ("9" * 3000, "at most 9 digits"),
+    ("https://[::1/petitions/1", "not a valid link"),
     ("99999999", "petition 99999999 was not found on petition.parliament.uk"),
     ("1234", "no saved copy of petition 1234"),
 ])
@@ -142,7 +145,7 @@ def test_bad_input_from_the_command_line(tmp_path):
     done = run("https://petition.parliament.uk.evil.com/petitions/1", "--csv", str(out),
                "--geojson", str(tmp_path / "out.geojson"))
     assert done.returncode == 1 and done.stdout == ""
-    _one_line_error(done.stderr, "only https://petition.parliament.uk")
+    _one_line_error(done.stderr, "only petition.parliament.uk petition links")
     assert not out.exists() and (tmp_path / "out.geojson").read_text() == "previous"
 
 

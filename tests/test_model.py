@@ -7,7 +7,7 @@ from petitions.model import PetitionError, parse_petition, parse_petition_text, 
 
 
 def doc(kind="petition", **attrs):
-    base = {"action": "Do a thing", "signature_count": 12, "state": "open"}
+    base = {"action": "Do a thing", "signature_count": 12, "state": "open", "signatures_by_constituency": []}
     return {"links": {"self": "https://petition.parliament.uk/petitions/1.json"},
             "data": {"type": kind, "id": 1, "attributes": base | attrs}}
 
@@ -53,7 +53,7 @@ def test_null_mp_is_none_not_the_string_none():
 
 
 def test_codes_are_normalised():
-    p = parse_petition(doc(signatures_by_constituency=[{"ons_code": " e14000530 ", "signature_count": "7"}]))
+    p = parse_petition(doc(signatures_by_constituency=[{"ons_code": " e14000530 ", "signature_count": 7}]))
     assert p.constituencies[0].ons_code == "E14000530" and p.constituencies[0].signature_count == 7
     assert p.constituencies[0].name == " e14000530 "  # a nameless entry is labelled with its code
 
@@ -101,12 +101,12 @@ def test_archived_parliament_period(kind):
     ({"data": {"type": "petition", "id": "x", "attributes": {"action": "a", "signature_count": 1}}}, "data.id"),
     ({"data": {"type": "petition", "id": 1, "attributes": {"signature_count": 1}}}, "no 'action'"),
     ({"data": {"type": "petition", "id": 1, "attributes": {"action": "a"}}}, "no 'signature_count'"),
-    (doc(signature_count="many"), "signature_count is not a number"),
+    (doc(signature_count="many"), "signature_count is not a whole number"),
     (doc(signature_count=-3), "signature_count is negative"),
     (doc(signatures_by_constituency={"E14000530": 1}), "not a list of objects"),
     (doc(signatures_by_constituency=[{"name": "x", "signature_count": 1}]), "without 'ons_code'"),
     (doc(signatures_by_constituency=[{"ons_code": "E14000530", "signature_count": None}]),
-     "constituency signature_count is not a number"),
+     "constituency signature_count is not a whole number"),
 ])
 def test_non_petition_documents_are_refused_with_a_reason(bad, words):
     with pytest.raises(PetitionError) as err:
