@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -53,9 +54,13 @@ def constituency_set(name: str) -> ConstituencySet:
 
 
 @st.cache_data(ttl=60, show_spinner=False, max_entries=64)
-def petition(source: str) -> loader.Loaded:
-    """A petition by number, URL or file; live for up to 60 s (the API's max-age)."""
-    return loader.load(source, api=api(), store=store())
+def petition(pid: int) -> loader.Loaded:
+    """A petition by its number (canonical: one cache entry per petition); live for up to 60 s (the max-age)."""
+    history = store()
+    loaded = loader.load(int(pid), api=api(), store=history)
+    if history is None and loaded.origin == "live":
+        return replace(loaded, history="the snapshot store cannot be opened")
+    return loaded
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

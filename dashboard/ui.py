@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from pathlib import Path
 
@@ -42,76 +43,115 @@ def sync_url(**values: str | None) -> None:
 
 
 def petition_picker() -> Loaded | None:
-    """Sidebar: a box for a number or URL, and a list to choose from. Returns the loaded petition.
+    """Sidebar: a box for a number or link, and a list to choose from. Returns the loaded petition.
 
-    A bad entry shows a message under the box and the last good petition stays.
+    A bad entry shows a message under the box and the last good petition stays. Only petition numbers
+    and links are read here (the URL's ?petition= too): the page never opens a file a visitor names.
     """
     url_default("petition", DEFAULT_PETITION)
+    pid = _current_id()
     with st.sidebar:
         st.text_input("Petition number or link", key="petition_input", on_change=_typed,
                       placeholder="e.g. 239406 or https://petition.parliament.uk/petitions/239406")
-        if st.session_state.get("petition_error"):
-            st.error(st.session_state["petition_error"], icon=":material/error:")
+        message = st.empty()
         items, live = cache.choices()
         labels = {str(i.id): f"{i.action[:70]} ({i.signature_count:,})" for i in items}
-        current = str(st.session_state["petition"])
-        options = list(labels) if current in labels else [current, *labels]
-        st.session_state["petition_choice"] = current
+        current = str(pid) if pid else ""
+        options = list(labels) if current in labels or not current else [current, *labels]
+        if current:
+            st.session_state["petition_choice"] = current
+        else:
+            st.session_state.pop("petition_choice", None)
         st.selectbox("…or choose " + ("an open petition" if live else "a saved petition"), options,
-                     key="petition_choice", on_change=_chosen,
+                     key="petition_choice", on_change=_chosen, index=None if not current else 0,
                      format_func=lambda k: labels.get(k, f"Petition {k}"))
-    try:
-        return cache.petition(str(st.session_state["petition"]))
-    except PetitionError as exc:
-        st.session_state["petition_error"] = str(exc)
-        fallback = st.session_state.get("last_good")
-        if fallback and fallback != st.session_state["petition"]:
-            st.session_state["petition"] = fallback
-            return cache.petition(fallback)
-        return None
+    loaded = None
+    if pid is not None:
+        try:
+            loaded = cache.petition(pid)
+        except PetitionError as exc:
+            st.session_state["petition_error"] = str(exc)
+            fallback = st.session_state.get("last_good")
+            if fallback and fallback != str(pid):
+                st.session_state["petition"] = fallback
+                try:
+                    loaded = cache.petition(int(fallback))
+                except PetitionError:
+                    loaded = None
+    if st.session_state.get("petition_error"):
+        message.error(md_escape(st.session_state["petition_error"]), icon=":material/error:")
+    return loaded
 
 
 def require_petition() -> Loaded:
-    """The picked petition; without one the page says what to do and stops."""
+    """The picked petition; without one the page says why and what to do, and stops."""
     loaded = petition_picker()
     if loaded is None:
-        st.error("No petition to show. Enter a petition number or link in the sidebar.")
+        why = st.session_state.get("petition_error")
+        st.error(("No petition to show" + (f": {md_escape(why)}" if why else "") + ". Enter a petition number "
+                  "or link in the sidebar."), icon=":material/error:")
         st.stop()
     return loaded
 
 
 def header(p: Petition, loaded: Loaded) -> None:
-    """Title, state, dates, official link; background, response and debate in expanders."""
+    """Title, state, dates, official link; background, response and debate in expanders.
+
+    Document text is shown as the official site shows it: plain text (see plain_text).
+    """
     st.session_state["last_good"] = str(p.id) if loaded.origin != "file" else st.session_state.get("last_good")
-    st.title(p.action)
-    bits = [f"**{p.state.replace('_', ' ').capitalize()}**", f"Petition {p.id}"]
+    st.title(md_escape(p.action))
+    bits = [f"**{md_escape(p.state.replace('_', ' ').capitalize())}**", f"Petition {p.id}"]
     if p.opened_at:
         bits.append(f"opened {fmt_date(p.opened_at)}")
     if p.closed_at:
         bits.append(f"{'closed' if p.state == 'closed' else 'closes'} {fmt_date(p.closed_at)}")
     if p.parliament:
-        bits.append(f"{p.parliament} parliament")
+        bits.append(f"{md_escape(p.parliament)} parliament")
     st.markdown(" · ".join(bits) + f" · [View on petition.parliament.uk]({p.url})")
     if loaded.note:
-        st.info(loaded.note, icon=":material/cloud_off:")
+        st.info(md_escape(loaded.note), icon=":material/cloud_off:")
     with st.expander("Background and details"):
-        st.write(p.background or "—")
+        plain_text(p.background or "—")
         if p.additional_details:
-            st.write(p.additional_details)
+            plain_text(p.additional_details)
     if p.rejection:
-        st.warning(f"Rejected: {p.rejection}")
+        st.warning(f"Rejected: {md_escape(p.rejection)}")
     if p.government_response:
         r = p.government_response
         with st.expander(f"Government response ({fmt_date(r.responded_on)})"):
-            st.markdown(f"**{r.summary}**")
-            st.write(r.details)
+            plain_text(r.summary)
+            plain_text(r.details)
     if p.debate:
         d = p.debate
         with st.expander(f"Debate ({fmt_date(d.debated_on)})"):
-            st.write(d.overview or "—")
+            plain_text(d.overview or "—")
             for label, link in (("Transcript", d.transcript_url), ("Video", d.video_url)):
-                if link:
-                    st.markdown(f"[{label}]({link})")
+                if link:  # validated https URLs only (petitions.model.https_url)
+                    st.markdown(f"[{label}]({link.replace('(', '%28').replace(')', '%29')})")
+
+
+def plain_text(text: str) -> None:
+    """Document text as plain text, as on the official site: its paragraphs kept, never Markdown, HTML or maths."""
+    for paragraph in re.split(r"\n\s*\n", str(text).strip()):
+        if paragraph.strip():
+            st.text(paragraph.strip())
+
+
+_MARKUP = re.compile(r"([\\`*_\[\]<>!$~&:#|{}])")
+_LINK_LIKE = re.compile(r"(?i)(https?|ftp|mailto|www)(\\?[:.])")
+
+
+def md_escape(text: str) -> str:
+    """Text placed inside Markdown (a title, a message) shown as typed, on one line: no emphasis, links,
+    images, maths, HTML, headings, lists or Streamlit directives; bare URLs and e-mail addresses are not
+    turned into links (a zero-width space after the scheme or @ stops the auto-linker)."""
+    one = " ".join(str(text).split())
+    one = _MARKUP.sub(r"\\\1", one)
+    one = re.sub(r"^([0-9]+)([.)])", r"\1\\\2", one)
+    one = re.sub(r"^([-+=>])", r"\\\1", one)
+    one = _LINK_LIKE.sub("\\1\u200b\\2", one)
+    return one.replace("@", "@\u200b")
 
 
 def progress(p: Petition) -> None:
@@ -161,17 +201,30 @@ def fmt_date(value: date | datetime | None) -> str:
 def _typed() -> None:
     text = st.session_state.get("petition_input", "").strip()
     if not text:
+        st.session_state["petition_error"] = ""  # an emptied box clears the old message
         return
     try:
-        where = parse_source(text)
-        if isinstance(where, Path):
-            raise PetitionError("enter a petition number or a petition.parliament.uk link")
-        cache.petition(str(where))
+        where = parse_source(text)  # numbers and links only: never a file
+        cache.petition(where)
     except PetitionError as exc:
         st.session_state["petition_error"] = str(exc)
         return
     st.session_state["petition_error"] = ""
     _switch(str(where))
+
+
+def _current_id() -> int | None:
+    """The petition to show, canonical (0239406 is 239406); a bad ?petition= is refused with its reason."""
+    raw = str(st.session_state.get("petition", ""))
+    try:
+        pid = parse_source(raw)
+    except PetitionError as exc:
+        st.session_state["petition_error"] = f"the link's petition is refused: {exc}"
+        fallback = st.session_state.get("last_good")
+        st.session_state["petition"] = fallback or ""
+        return int(fallback) if fallback else None
+    st.session_state["petition"] = str(pid)
+    return int(pid)
 
 
 def _chosen() -> None:

@@ -78,7 +78,8 @@ def plotly_specs(at: AppTest) -> list[dict]:
 
 def texts(at: AppTest) -> str:
     """Every markdown, caption, metric, alert and title on the page as one string."""
-    parts = [e.value for kind in ("markdown", "caption", "title", "header", "subheader", "info", "warning", "error")
+    parts = [e.value for kind in ("markdown", "caption", "title", "header", "subheader", "info", "warning", "error",
+                                  "text")
              for e in getattr(at, kind)]
     parts += [f"{m.label} {m.value}" for m in at.metric]
     return "\n".join(str(p) for p in parts)

@@ -51,18 +51,70 @@ def test_shared_url_restores_the_view(fake_api):
     assert spec["data"][1]["locations"] == ["E14001063"]  # outlined
 
 
+def shown(markdown: str) -> str:
+    """Markdown source as the reader sees it: escapes and the auto-link breaker removed."""
+    return markdown.replace("\\", "").replace("\u200b", "")
+
+
 @pytest.mark.parametrize("typed, words", [
-    ("https://evil.example/petitions/1", "only https://petition.parliament.uk"),
-    ("abc", "not a petition number"),
-    ("99999999", "not found"),
-    ("/etc/passwd", "enter a petition number or a petition.parliament.uk link"),
+    ("https://evil.example/petitions/1", "only petition.parliament.uk petition links are accepted"),
+    ("abc", "not a petition number or petition.parliament.uk link: 'abc'"),
+    ("99999999", "petition 99999999 was not found"),
+    ("/etc/passwd", "not a petition number or petition.parliament.uk link: '/etc/passwd'"),
+    ("../../shared/data/petitions/332711.json", "not a petition number or petition.parliament.uk link"),
+    ("²³⁹⁴⁰⁶", "write petition numbers with the digits 0-9"),
+    ("0", "is not a petition number"),
+    ("-239406", "is not a petition number"),
+    ("1" * 5000, "at most 9 digits, not 5,000"),
+    ("https://[::1/petitions/1", "not a valid link"),
+    ("javascript:alert(1)", "not a petition number or petition.parliament.uk link"),
+    ("https://petition.parliament.uk@evil.example/petitions/1", "only petition.parliament.uk petition links"),
 ])
 def test_bad_input_shows_a_message_and_keeps_the_petition(fake_api, typed, words):
     at = app()
     at.text_input(key="petition_input").set_value(typed).run()
     assert not at.exception
-    assert any(words in e.value for e in at.sidebar.error)
+    errors = [shown(e.value) for e in at.sidebar.error]
+    assert len(errors) == 1 and words in errors[0] and len(errors[0]) < 200, errors
     assert at.title[0].value == TITLE
+
+
+def test_an_emptied_box_clears_the_message(fake_api):
+    at = app()
+    at.text_input(key="petition_input").set_value("abc").run()
+    assert len(at.sidebar.error) == 1
+    at.text_input(key="petition_input").set_value("").run()
+    assert not at.exception and len(at.sidebar.error) == 0 and at.title[0].value == TITLE
+
+
+@pytest.mark.parametrize("value, words", [
+    ("../../shared/data/petitions/332711.json", "not a petition number or petition.parliament.uk link"),
+    ("/etc/shadow", "not a petition number or petition.parliament.uk link: '/etc/shadow'"),
+    ("99999999", "petition 99999999 was not found"),
+    ("①②③", "write petition numbers with the digits 0-9"),
+    ("x" * 3000, "not a petition number or petition.parliament.uk link: 'xxxx"),
+])
+def test_a_bad_petition_in_the_url_shows_the_reason(fake_api, value, words):
+    at = app(petition=value)
+    assert not at.exception and not at.title
+    page = [shown(e.value) for e in at.main.error]
+    assert len(page) == 1 and page[0].startswith("No petition to show: ") and words in page[0], page
+    assert len(page[0]) < 300
+
+
+@pytest.mark.parametrize("value", ["0239406", "00239406", "https://petition.parliament.uk/petitions/239406",
+                                   "http://www.petition.parliament.uk/petitions/239406/signatures/new",
+                                   "https://petitionmap.unboxedconsulting.com/?petition=239406"])
+def test_a_petition_in_the_url_is_canonical_before_it_is_fetched(fake_api, value):
+    from dashboard import cache
+
+    at = app(petition=value)
+    assert not at.exception and at.title[0].value == TITLE
+    assert at.query_params["petition"] == "239406"
+    assert [u for u in fake_api.seen if "/239406" in u] == ["https://petition.parliament.uk/petitions/239406.json"]
+    at2 = app(petition="0" + value if value.isdigit() else "239406")
+    assert not at2.exception and len([u for u in fake_api.seen if "/239406" in u]) == 1  # one cache entry
+    assert cache.petition(239406).petition.id == 239406
 
 
 def test_typing_a_link_switches_petition(fake_api):
@@ -86,8 +138,10 @@ def test_unreachable_api_without_a_store_shows_the_mirror_copy(fake_api, monkeyp
     monkeypatch.setattr(cache, "store", lambda: None)
     at = app()
     assert not at.exception and at.title[0].value == TITLE
-    notes = [e.value for e in at.info]
-    assert notes == ["Offline: showing the local mirror's copy, data as of 11 Aug 2019 23:00 UTC."]
+    notes = [shown(e.value) for e in at.info]
+    assert len(notes) == 1 and notes[0].startswith("Showing the local mirror's copy (data as of 11 Aug 2019 23:00 UTC, ")
+    assert notes[0].endswith("days old) because the live data could not be used: cannot reach petition.parliament.uk "
+                             "(no network?).")
     assert [b.proto.value for b in at.get("progress")] == [100, 14]
     assert len(map_spec(at)["data"][0]["locations"]) == 650
     assert fake_api.seen  # it did try the API first
