@@ -68,14 +68,14 @@ def petition_picker() -> Loaded | None:
     loaded = None
     if pid is not None:
         try:
-            loaded = cache.petition(pid)
+            loaded = _usable(pid)
         except PetitionError as exc:
             st.session_state["petition_error"] = str(exc)
             fallback = st.session_state.get("last_good")
             if fallback and fallback != str(pid):
                 st.session_state["petition"] = fallback
                 try:
-                    loaded = cache.petition(int(fallback))
+                    loaded = _usable(int(fallback))
                 except PetitionError:
                     loaded = None
     if st.session_state.get("petition_error"):
@@ -205,12 +205,19 @@ def _typed() -> None:
         return
     try:
         where = parse_source(text)  # numbers and links only: never a file
-        cache.petition(where)
+        _usable(int(where))
     except PetitionError as exc:
         st.session_state["petition_error"] = str(exc)
         return
     st.session_state["petition_error"] = ""
     _switch(str(where))
+
+
+def _usable(pid: int) -> Loaded:
+    """The petition, loaded and joinable (a list of codes that match no constituency is refused here)."""
+    loaded = cache.petition(pid)
+    cache.join(loaded.petition)
+    return loaded
 
 
 def _current_id() -> int | None:

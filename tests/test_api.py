@@ -8,7 +8,6 @@ from petitions.api import NotFound, PetitionsAPI, Unreachable, parse_list, parse
 from petitions.loader import load
 from petitions.model import PetitionError
 
-
 OFFICIAL = "https://petition.parliament.uk"
 
 
@@ -73,7 +72,8 @@ REFUSED = {
     ],
     "not ASCII digits": [
         ("²³⁹⁴⁰⁶", "with the digits 0-9"), ("①②③", "with the digits 0-9"), ("٢٣٩٤٠٦", "with the digits 0-9"),
-        ("２３９４０６", "with the digits 0-9"), ("https://petition.parliament.uk/petitions/²³⁹", "not a link to a petition"),
+        ("２３９４０６", "with the digits 0-9"),
+        ("https://petition.parliament.uk/petitions/²³⁹", "not a link to a petition"),
     ],
     "zero, negative, huge": [
         ("0", "'0' is not a petition number"), ("000", "is not a petition number"), (0, "0 is not a petition number"),

@@ -139,7 +139,8 @@ def test_unreachable_api_without_a_store_shows_the_mirror_copy(fake_api, monkeyp
     at = app()
     assert not at.exception and at.title[0].value == TITLE
     notes = [shown(e.value) for e in at.info]
-    assert len(notes) == 1 and notes[0].startswith("Showing the local mirror's copy (data as of 11 Aug 2019 23:00 UTC, ")
+    assert len(notes) == 1
+    assert notes[0].startswith("Showing the local mirror's copy (data as of 11 Aug 2019 23:00 UTC, ")
     assert notes[0].endswith("days old) because the live data could not be used: cannot reach petition.parliament.uk "
                              "(no network?).")
     assert [b.proto.value for b in at.get("progress")] == [100, 14]

@@ -8,7 +8,7 @@ from petitions.model import DEBATE_THRESHOLD, RESPONSE_THRESHOLD
 
 loaded = ui.require_petition()
 p = loaded.petition
-st.title(f"Trends: {p.action}")
+st.title(f"Trends: {ui.md_escape(p.action)}")
 history = cache.history(p.id)
 if history is None or len(history.snapshots) < 2:
     count = 0 if history is None else len(history.snapshots)
