@@ -181,7 +181,7 @@ def animated_choropleth(frames: Sequence[tuple[str, pd.DataFrame]], metric: str,
 
 def bar_chart(frame: pd.DataFrame, x: str, y: str, *, title: str = "", height: int = 420) -> go.Figure:
     """A horizontal bar chart, largest at the top; text labels are shown as written (never HTML)."""
-    labels = frame[y].map(plotly_text) if frame[y].dtype == object else frame[y]
+    labels = frame[y] if pd.api.types.is_numeric_dtype(frame[y]) else frame[y].map(plotly_text)
     fig = go.Figure(go.Bar(x=frame[x], y=labels, orientation="h", marker_color=SEQUENTIAL[-2],
                            hovertemplate="%{y}: %{x:,}<extra></extra>"))
     fig.update_layout(title=title or None, height=height, margin={"l": 0, "r": 10, "t": 40 if title else 0, "b": 0},

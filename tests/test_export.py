@@ -174,3 +174,58 @@ def test_unwritable_output_is_a_one_line_error(petition_files, tmp_path, capsys,
     _one_line_error(capsys.readouterr().err, f"cannot write {out}")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["afile", "afolder"]
     assert not any((tmp_path / "afolder").iterdir())  # no temporary file left behind
+
+
+def hostile_file(petition_files, tmp_path, **changes):
+    doc = json.loads(petition_files["239406"].read_text())
+    for key, value in changes.items():
+        doc["data"]["attributes"]["signatures_by_constituency"][0][key] = value
+    path = tmp_path / "hostile.json"
+    path.write_text(json.dumps(doc))
+    return path, doc["data"]["attributes"]["signatures_by_constituency"][0]["ons_code"]
+
+
+@pytest.mark.parametrize("mp", ['=HYPERLINK("https://evil.example","Click")', "+cmd|' /C calc'!A0", "-1+1", "@SUM(1)"])
+def test_csv_cells_never_start_a_formula(petition_files, tmp_path, capsys, mp):
+    path, code = hostile_file(petition_files, tmp_path, mp=mp)
+    out = tmp_path / "out.csv"
+    assert export.main([str(path), "--csv", str(out)]) == 0
+    table = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert table.set_index("ons_code").loc[code, "mp"] == "'" + mp
+    text_columns = ["name", "mp", "nation", "region", "attribution"]
+    assert not table[text_columns].apply(lambda c: c.str.match(r"^[=+\-@]")).any().any()
+    assert (table["signatures"].astype(int) >= 0).all()  # numbers are not prefixed
+
+
+BAD_FILES = [
+    ("not UTF-8", lambda doc: json.dumps(doc).replace("Russia", "Rüssia").encode("latin-1"), "is not UTF-8 text"),
+    ("deep nesting", lambda doc: b"[" * 50_000 + b"]" * 50_000, "nested too deeply"),
+    ("1e400", lambda doc: json.dumps(doc).replace('"signature_count": 14846', '"signature_count": 1e400').encode(),
+     "is not a whole number: inf"),
+    ("10^30 in a constituency", lambda doc: json.dumps(doc).replace('"signature_count": 14846',
+                                                                    '"signature_count": 1' + "0" * 30).encode(),
+     "impossibly large"),
+    ("numeric state", lambda doc: json.dumps(doc).replace('"state": "closed"', '"state": 7').encode(),
+     "state is not text: 7"),
+    ("no code in any set", lambda doc: json.dumps(doc).replace('"ons_code": "E', '"ons_code": "X').replace(
+        '"ons_code": "W', '"ons_code": "X').replace('"ons_code": "S', '"ons_code": "X').replace(
+        '"ons_code": "N', '"ons_code": "X').encode(), "is a Westminster constituency"),
+]
+
+
+@pytest.mark.parametrize("case, make, words", BAD_FILES, ids=[c[0] for c in BAD_FILES])
+def test_bad_files_exit_1_write_nothing(petition_files, tmp_path, capsys, case, make, words):
+    path = tmp_path / "in" / "bad.json"
+    path.parent.mkdir()
+    path.write_bytes(make(json.loads(petition_files["239406"].read_text())))
+    out = tmp_path / "out"
+    assert export.main([str(path), "--csv", str(out / "a.csv"), "--geojson", str(out / "a.geojson")]) == 1
+    _one_line_error(capsys.readouterr().err, words)
+    assert not out.exists()
+
+
+def test_a_bom_file_is_exported(petition_files, tmp_path, capsys):
+    path = tmp_path / "bom.json"
+    path.write_bytes(b"\xef\xbb\xbf" + petition_files["239406"].read_bytes())
+    assert export.main([str(path), "--csv", str(tmp_path / "a.csv")]) == 0
+    assert len(pd.read_csv(tmp_path / "a.csv")) == 650
