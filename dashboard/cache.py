@@ -119,10 +119,13 @@ def known_petitions() -> list[tuple[Petition, str]]:
     found: dict[int, tuple[Petition, str]] = {p.id: (p, "local mirror") for p in loader.mirror_documents()}
     history = store()
     if history is not None:
-        for pid in history.petitions()["id"]:
-            saved = history.latest_document(int(pid))
-            if saved is not None:
-                found[int(pid)] = (parse_petition(saved[0]), "saved by this app")
+        try:
+            for pid in history.petitions()["id"]:
+                saved = history.latest_document(int(pid))
+                if saved is not None:
+                    found[int(pid)] = (parse_petition(saved[0]), "saved by this app")
+        except (sqlite3.Error, OSError, PetitionError):  # a locked or broken store: the mirror's petitions only
+            pass
     return list(found.values())
 
 
@@ -149,7 +152,10 @@ def history(pid: int) -> Trend | None:
     saved = store()
     if saved is None:
         return None
-    snapshots = saved.snapshots(pid)
-    if snapshots.empty:
+    try:
+        snapshots = saved.snapshots(pid)
+        if snapshots.empty:
+            return None
+        return build_trend(snapshots, saved.counts(pid))
+    except (sqlite3.Error, OSError):  # a locked or broken store: no history, the page still shows
         return None
-    return build_trend(snapshots, saved.counts(pid))

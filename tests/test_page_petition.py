@@ -182,3 +182,73 @@ def test_breakdowns_and_downloads(fake_api):
     assert "9,426 come from abroad" in texts(at)
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == ["CSV", "GeoJSON", "Map PNG", "Map SVG"]
+
+
+@pytest.fixture
+def page_on_fault_api(fault_api, monkeypatch, tmp_path):
+    """The app's API client reaches the fake API through $PETITIONMAP_API_BASE; sleeps and clock are faked."""
+    import streamlit as st
+
+    from dashboard import cache
+    from petitions.api import PetitionsAPI
+    from tests.fault_api import FakeClock
+
+    monkeypatch.setenv("PETITIONMAP_STORE", str(tmp_path / "app.sqlite"))
+    monkeypatch.setenv("PETITIONMAP_MIRROR", str(tmp_path / "no-mirror"))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    clock = FakeClock()
+    client = PetitionsAPI(sleep=clock.sleep, timer=clock)
+    monkeypatch.setattr(cache, "api", lambda: client)
+    yield fault_api
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.mark.parametrize("fault", ["404", "410", "429", "503", "reset", "truncated", "renamed-list", "50MB",
+                                   "wrong-id", "deep"])
+def test_api_faults_after_the_cache_expires_keep_the_petition(page_on_fault_api, fault):
+    import streamlit as st
+
+    from tests.fault_api import FAULTS
+
+    at = app()
+    assert not at.exception and at.title[0].value == TITLE and not at.info  # live, and stored
+    page_on_fault_api.faults[239406] = fault
+    st.cache_data.clear()  # the 60 s cache has expired
+    at = app()
+    assert not at.exception and at.title[0].value == TITLE
+    notes = [shown(e.value) for e in at.info]
+    assert len(notes) == 1 and notes[0].startswith("Showing the saved copy (data as of ") and FAULTS[fault] in notes[0]
+    assert [b.proto.value for b in at.get("progress")] == [100, 14]
+    assert len(map_spec(at)["data"][0]["locations"]) == 650
+
+
+def test_a_locked_store_never_takes_the_page_down(page_on_fault_api, monkeypatch):
+    import sqlite3
+
+    from dashboard import cache
+
+    class Locked:
+        def add(self, petition, fetched_at=None):
+            raise sqlite3.OperationalError("database is locked")
+
+        def latest_document(self, pid):
+            raise sqlite3.OperationalError("database is locked")
+
+        def petitions(self):
+            raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(cache, "store", lambda: Locked())
+    at = app()
+    assert not at.exception and at.title[0].value == TITLE
+    assert any("History is off: this fetch was not saved (database is locked)" in shown(e.value) for e in at.info)
+
+
+def test_a_store_that_cannot_be_opened_says_history_is_off(page_on_fault_api, monkeypatch):
+    from dashboard import cache
+
+    monkeypatch.setattr(cache, "store", lambda: None)
+    at = app()
+    assert not at.exception and at.title[0].value == TITLE
+    assert [shown(e.value) for e in at.info] == ["History is off: the snapshot store cannot be opened."]
