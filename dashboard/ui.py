@@ -145,13 +145,13 @@ _LINK_LIKE = re.compile(r"(?i)(https?|ftp|mailto|www)(\\?[:.])")
 def md_escape(text: str) -> str:
     """Text placed inside Markdown (a title, a message) shown as typed, on one line: no emphasis, links,
     images, maths, HTML, headings, lists or Streamlit directives; bare URLs and e-mail addresses are not
-    turned into links (a zero-width space after the scheme or @ stops the auto-linker)."""
+    turned into links (a word joiner (U+2060) after the scheme or @ stops the auto-linker)."""
     one = " ".join(str(text).split())
     one = _MARKUP.sub(r"\\\1", one)
     one = re.sub(r"^([0-9]+)([.)])", r"\1\\\2", one)
     one = re.sub(r"^([-+=>])", r"\\\1", one)
-    one = _LINK_LIKE.sub("\\1\u200b\\2", one)
-    return one.replace("@", "@\u200b")
+    one = _LINK_LIKE.sub("\\1\u2060\\2", one)
+    return one.replace("@", "@\u2060")
 
 
 def progress(p: Petition) -> None:

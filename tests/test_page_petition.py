@@ -53,7 +53,7 @@ def test_shared_url_restores_the_view(fake_api):
 
 def shown(markdown: str) -> str:
     """Markdown source as the reader sees it: escapes and the auto-link breaker removed."""
-    return markdown.replace("\\", "").replace("\u200b", "")
+    return markdown.replace("\\", "").replace("\u2060", "")
 
 
 @pytest.mark.parametrize("typed, words", [
