@@ -18,6 +18,9 @@ from petitions.model import (
     SITE,
     Petition,
     PetitionError,
+    _id,
+    _int,
+    _text,
     decode_json,
     parse_petition,
     parse_petition_text,
@@ -262,21 +265,23 @@ def parse_list(doc: Any, archived: bool = False) -> ListPage:
         raise PetitionError("not a petition list: expected an object with a 'data' list")
     items = []
     for entry in doc["data"]:
-        attrs = entry.get("attributes") or {}
-        try:
-            items.append(ListItem(int(entry["id"]), str(attrs.get("action", "")).strip(),
-                                  str(attrs.get("state", "")), int(attrs.get("signature_count") or 0),
-                                  archived))
-        except (KeyError, TypeError, ValueError):
+        attrs = entry.get("attributes") if isinstance(entry, dict) else None
+        if not isinstance(attrs, dict):
             continue
-    links = doc.get("links") or {}
+        try:  # an entry that fails the checks is left out; the rest of the page stands
+            items.append(ListItem(_id(entry.get("id")), _text(attrs.get("action"), "action").strip(),
+                                  _text(attrs.get("state"), "state"), _int(attrs.get("signature_count") or 0,
+                                                                           "signature_count"), archived))
+        except PetitionError:
+            continue
+    links = doc.get("links") if isinstance(doc.get("links"), dict) else {}
     return ListPage(tuple(items), _page_of(links.get("next")), _page_of(links.get("last")))
 
 
 def _page_of(url: Any) -> int | None:
     if not url:
         return None
-    match = re.search(r"[?&]page=(\d+)", str(url))
+    match = re.search(r"[?&]page=([0-9]{1,6})(?![0-9])", str(url)[:2000])
     return int(match.group(1)) if match else 1
 
 

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from geo import export
 from petitions import loader
-from petitions.api import PetitionsAPI, parse_source
+from petitions.api import PetitionsAPI, parse_list, parse_source
 from petitions.model import MAX_COUNT, MAX_ID, Petition, PetitionError, decode_json, parse_petition
 from tests.conftest import MIRROR
 
@@ -125,6 +125,19 @@ def test_the_document_parser_on_real_documents_with_one_value_changed(doc):
             check(parse_petition(decode_json(source) if isinstance(source, bytes) else source))
         except PetitionError as exc:
             assert "\n" not in str(exc)
+
+
+@FAST
+@given(JSON | st.fixed_dictionaries({"data": st.lists(JSON | st.fixed_dictionaries(
+    {"id": SCALARS, "attributes": st.dictionaries(st.sampled_from(["action", "state", "signature_count"]), SCALARS)}),
+    max_size=4), "links": st.dictionaries(st.sampled_from(["next", "last"]), SCALARS | LINKISH)}))
+def test_the_list_parser_gives_a_page_or_a_petition_error(doc):
+    try:
+        page = parse_list(doc)
+    except PetitionError:
+        return
+    assert all(1 <= i.id <= MAX_ID and isinstance(i.action, str) and 0 <= i.signature_count <= MAX_COUNT
+               for i in page.items)
 
 
 def offline(request):
