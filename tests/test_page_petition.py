@@ -117,11 +117,19 @@ def test_a_petition_in_the_url_is_canonical_before_it_is_fetched(fake_api, value
     assert cache.petition(239406).petition.id == 239406
 
 
-def test_typing_a_link_switches_petition(fake_api):
+@pytest.mark.parametrize("link", [
+    "https://petition.parliament.uk/petitions/332711", "https://petition.parliament.uk/petitions/332711/signatures/new",
+    "https://petition.parliament.uk/petitions/332711?reveal_response=yes", "http://www.petition.parliament.uk/petitions/332711/",
+    "petition.parliament.uk/petitions/332711#signatures", "https://petitionmap.unboxedconsulting.com/?petition=332711",
+    "0332711"])
+def test_typing_a_link_switches_petition(fake_api, link):
     at = app()
-    at.text_input(key="petition_input").set_value("https://petition.parliament.uk/petitions/332711").run()
+    at.text_input(key="petition_input").set_value(link).run()
     assert not at.exception and at.title[0].value == "Reject the proposals for Junction 10 of the A3/M25"
     assert at.query_params["petition"] == "332711"
+    assert {u.split("?")[0] for u in fake_api.seen} <= {"https://petition.parliament.uk/petitions/239406.json",
+                                                        "https://petition.parliament.uk/petitions/332711.json",
+                                                        "https://petition.parliament.uk/petitions.json"}
 
 
 def test_unreachable_api_shows_the_saved_copy(fake_api):
