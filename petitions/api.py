@@ -31,6 +31,7 @@ HOST = "petition.parliament.uk"
 OFFICIAL_HOSTS = (HOST, "www." + HOST)
 MAP_SITE = "petitionmap.unboxedconsulting.com"  # the "Show on a map" site: its ?petition=N links are accepted
 DEADLINE = 15.0  # seconds for a whole fetch, retries and the archive fallback included
+MIN_TRY = 1.0  # seconds an attempt needs at least: a retry with less time left is not made
 MAX_BYTES = 10_000_000  # the largest real petition document is ~200 KB
 API_BASE_ENV = "PETITIONMAP_API_BASE"  # tests only: a fake API on this machine
 _LOCAL_BASE = re.compile(r"^http://(127\.0\.0\.1|localhost)(:\d+)?/?$")
@@ -202,7 +203,7 @@ class PetitionsAPI:
         tries = 0
         for attempt in range(self._retries + 1):
             if attempt:
-                if self._timer() + wait >= end:
+                if self._timer() + wait + MIN_TRY > end:
                     break  # no time left within the deadline to try again
                 self._sleep(wait)
             wait = self._backoff * 2 ** attempt
@@ -240,8 +241,12 @@ class PetitionsAPI:
         raise Unreachable(f"{last} after {tries} {'try' if tries == 1 else 'tries'}; try again later")
 
     def _get_once(self, url: str, params: dict[str, str] | None, end: float) -> tuple[int, httpx.Headers, bytes]:
-        """One GET, its body read in chunks: refused past max_bytes, cut off when the deadline comes."""
-        step = max(0.1, min(self._timeout, end - self._timer()))
+        """One GET, its body read in chunks: refused past max_bytes, cut off before the deadline can pass.
+
+        Every network wait (connect, each read) is bounded by `step`; connecting and the first answer take
+        at most half the time left, and no read starts that could end after the deadline.
+        """
+        step = max(0.05, min(self._timeout, (end - self._timer()) / 2))
         with self._client.stream("GET", url, params=params, timeout=httpx.Timeout(step)) as response:
             if response.status_code != 200:
                 return response.status_code, response.headers, b""
@@ -253,7 +258,7 @@ class PetitionsAPI:
                 size += len(chunk)
                 if size > self._max_bytes:
                     raise _too_big(url, self._max_bytes)
-                if self._timer() > end:
+                if self._timer() + step > end:
                     raise _TooSlow()
                 chunks.append(chunk)
             return 200, response.headers, b"".join(chunks)

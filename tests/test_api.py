@@ -342,3 +342,25 @@ def test_load_petition_from_number_and_file(make_api, doc239406, petition_files)
     assert load("https://petition.parliament.uk/petitions/239406", api).petition.id == 239406
     assert load(str(petition_files["603658"]), api, files=True).petition.id == 603658
     assert len(fake.seen) == 1  # a file never reaches the API
+
+
+@pytest.mark.parametrize("deadline", [15.0, 4.0])
+def test_a_server_that_never_answers_is_cut_off_within_one_deadline(deadline):
+    """Each attempt waits its whole timeout (the fake clock jumps by it); retries and the archive
+    fallback all fit in the one deadline."""
+    from tests.fault_api import FakeClock
+
+    clock = FakeClock(tick=0.0)
+    waits: list[float] = []
+
+    def hang(request):
+        wait = request.extensions["timeout"]["read"]
+        waits.append(wait)
+        clock.now += wait
+        raise httpx.ReadTimeout("no answer")
+
+    api = PetitionsAPI(httpx.Client(transport=httpx.MockTransport(hang)), sleep=clock.sleep, timer=clock,
+                       deadline=deadline)
+    with pytest.raises(Unreachable, match="did not answer in time"):
+        api.petition(239406)
+    assert clock.now <= deadline and len(waits) >= 2 and max(waits) <= 5.0
