@@ -14,7 +14,7 @@ RESPONSE_THRESHOLD = 10_000  # signatures for a Government response
 DEBATE_THRESHOLD = 100_000  # signatures for Parliament to consider a debate
 SITE = "https://petition.parliament.uk"
 MAX_ID = 999_999_999  # petition numbers are 1 to 9 digits
-MAX_COUNT = 1_000_000_000  # more signatures than people on Earth who could sign: a corrupt document
+MAX_COUNT = 1_000_000_000  # ~160 times the largest real petition (6.1 million): above it, a corrupt document
 MAX_FILE_BYTES = 10_000_000  # the largest real document is ~200 KB
 
 
