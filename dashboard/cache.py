@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -53,9 +54,13 @@ def constituency_set(name: str) -> ConstituencySet:
 
 
 @st.cache_data(ttl=60, show_spinner=False, max_entries=64)
-def petition(source: str) -> loader.Loaded:
-    """A petition by number, URL or file; live for up to 60 s (the API's max-age)."""
-    return loader.load(source, api=api(), store=store())
+def petition(pid: int) -> loader.Loaded:
+    """A petition by its number (canonical: one cache entry per petition); live for up to 60 s (the max-age)."""
+    history = store()
+    loaded = loader.load(int(pid), api=api(), store=history)
+    if history is None and loaded.origin == "live":
+        return replace(loaded, history="the snapshot store cannot be opened")
+    return loaded
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -114,10 +119,13 @@ def known_petitions() -> list[tuple[Petition, str]]:
     found: dict[int, tuple[Petition, str]] = {p.id: (p, "local mirror") for p in loader.mirror_documents()}
     history = store()
     if history is not None:
-        for pid in history.petitions()["id"]:
-            saved = history.latest_document(int(pid))
-            if saved is not None:
-                found[int(pid)] = (parse_petition(saved[0]), "saved by this app")
+        try:
+            for pid in history.petitions()["id"]:
+                saved = history.latest_document(int(pid))
+                if saved is not None:
+                    found[int(pid)] = (parse_petition(saved[0]), "saved by this app")
+        except (sqlite3.Error, OSError, PetitionError):  # a locked or broken store: the mirror's petitions only
+            pass
     return list(found.values())
 
 
@@ -156,7 +164,10 @@ def history(pid: int) -> Trend | None:
     saved = store()
     if saved is None:
         return None
-    snapshots = saved.snapshots(pid)
-    if snapshots.empty:
+    try:
+        snapshots = saved.snapshots(pid)
+        if snapshots.empty:
+            return None
+        return build_trend(snapshots, saved.counts(pid))
+    except (sqlite3.Error, OSError):  # a locked or broken store: no history, the page still shows
         return None
-    return build_trend(snapshots, saved.counts(pid))

@@ -45,42 +45,53 @@ def sync_url(**values: str | None) -> None:
 
 
 def petition_picker() -> Loaded | None:
-    """Sidebar: a box for a number or URL, and a list to choose from. Returns the loaded petition.
+    """Sidebar: a box for a number or link, and a list to choose from. Returns the loaded petition.
 
-    A bad entry shows a message under the box and the last good petition stays.
+    A bad entry shows a message under the box and the last good petition stays. Only petition numbers
+    and links are read here (the URL's ?petition= too): the page never opens a file a visitor names.
     """
     url_default("petition", DEFAULT_PETITION)
+    pid = _current_id()
     with st.sidebar:
         st.text_input("Petition number or link", key="petition_input", on_change=_typed,
                       placeholder="e.g. 239406 or https://petition.parliament.uk/petitions/239406")
-        if st.session_state.get("petition_error"):
-            st.error(st.session_state["petition_error"], icon=":material/error:")
+        message = st.empty()
         items, live = cache.choices()
         labels = {str(i.id): f"{i.action[:70]} ({i.signature_count:,})" for i in items}
-        current = str(st.session_state["petition"])
-        options = list(labels) if current in labels else [current, *labels]
-        st.session_state["petition_choice"] = current
+        current = str(pid) if pid else ""
+        options = list(labels) if current in labels or not current else [current, *labels]
+        if current:
+            st.session_state["petition_choice"] = current
+        else:
+            st.session_state.pop("petition_choice", None)
         st.selectbox("…or choose " + ("an open petition" if live else "a saved petition"), options,
-                     key="petition_choice", on_change=_chosen,
+                     key="petition_choice", on_change=_chosen, index=None if not current else 0,
                      format_func=lambda k: labels.get(k, f"Petition {k}"))
-    try:
-        return cache.petition(str(st.session_state["petition"]))
-    except PetitionError as exc:
-        st.session_state["petition_error"] = str(exc)
-        fallback = st.session_state.get("last_good")
-        if fallback and fallback != st.session_state["petition"]:
-            st.session_state["petition"] = fallback
-            return cache.petition(fallback)
-        return None
+    loaded = None
+    if pid is not None:
+        try:
+            loaded = _usable(pid)
+        except PetitionError as exc:
+            st.session_state["petition_error"] = str(exc)
+            fallback = st.session_state.get("last_good")
+            if fallback and fallback != str(pid):
+                st.session_state["petition"] = fallback
+                try:
+                    loaded = _usable(int(fallback))
+                except PetitionError:
+                    loaded = None
+    if st.session_state.get("petition_error"):
+        message.error(md_escape(st.session_state["petition_error"]), icon=":material/error:")
+    return loaded
 
 
 def require_petition() -> Loaded:
-    """The picked petition; without one the page says what to do and stops."""
+    """The picked petition; without one the page says why and what to do, and stops."""
     loaded = petition_picker()
     if loaded is None:
-        reason = st.session_state.get("petition_error")
-        st.error("No petition to show" + (f": {reason}" if reason else "") +
-                 ". Enter a petition number or link in the sidebar.")
+        why = st.session_state.get("petition_error")
+        st.error(("No petition to show" + (f": {md_escape(why)}" if why else "") + ". Enter a petition number "
+                  "or link in the sidebar."), icon=":material/error:")
         st.stop()
     return loaded
 
@@ -131,7 +142,7 @@ def header(p: Petition, loaded: Loaded) -> None:
         if p.sign_url:
             st.link_button("Sign this petition", p.sign_url, type="primary", icon=":material/draw:")
     if loaded.note:
-        st.info(loaded.note, icon=":material/cloud_off:")
+        st.info(md_escape(loaded.note), icon=":material/cloud_off:")
     with st.expander("Background and details"):
         plain_text(p.background or "—")
         if p.additional_details:
@@ -185,6 +196,22 @@ def business(p: Petition) -> None:
 def _official_link(url: str | None) -> bool:
     """Links from a document are followed only to web pages (never javascript: or data: URLs)."""
     return bool(url) and urlsplit(url).scheme == "https"
+
+
+_MARKUP = re.compile(r"([\\`*_\[\]<>!$~&:#|{}])")
+_LINK_LIKE = re.compile(r"(?i)(https?|ftp|mailto|www)(\\?[:.])")
+
+
+def md_escape(text: str) -> str:
+    """Text placed inside Markdown (a title, a message) shown as typed, on one line: no emphasis, links,
+    images, maths, HTML, headings, lists or Streamlit directives; bare URLs and e-mail addresses are not
+    turned into links (a word joiner (U+2060) after the scheme or @ stops the auto-linker)."""
+    one = " ".join(str(text).split())
+    one = _MARKUP.sub(r"\\\1", one)
+    one = re.sub(r"^([0-9]+)([.)])", r"\1\\\2", one)
+    one = re.sub(r"^([-+=>])", r"\\\1", one)
+    one = _LINK_LIKE.sub("\\1\u2060\\2", one)
+    return one.replace("@", "@\u2060")
 
 
 def progress(p: Petition) -> None:
@@ -254,17 +281,37 @@ def fmt_date(value: date | datetime | None) -> str:
 def _typed() -> None:
     text = st.session_state.get("petition_input", "").strip()
     if not text:
+        st.session_state["petition_error"] = ""  # an emptied box clears the old message
         return
     try:
-        where = parse_source(text)
-        if isinstance(where, Path):
-            raise PetitionError("enter a petition number or a petition.parliament.uk link")
-        cache.petition(str(where))
+        where = parse_source(text)  # numbers and links only: never a file
+        _usable(int(where))
     except PetitionError as exc:
         st.session_state["petition_error"] = str(exc)
         return
     st.session_state["petition_error"] = ""
     _switch(str(where))
+
+
+def _usable(pid: int) -> Loaded:
+    """The petition, loaded and joinable (a list of codes that match no constituency is refused here)."""
+    loaded = cache.petition(pid)
+    cache.join(loaded.petition)
+    return loaded
+
+
+def _current_id() -> int | None:
+    """The petition to show, canonical (0239406 is 239406); a bad ?petition= is refused with its reason."""
+    raw = str(st.session_state.get("petition", ""))
+    try:
+        pid = parse_source(raw)
+    except PetitionError as exc:
+        st.session_state["petition_error"] = f"the link's petition is refused: {exc}"
+        fallback = st.session_state.get("last_good")
+        st.session_state["petition"] = fallback or ""
+        return int(fallback) if fallback else None
+    st.session_state["petition"] = str(pid)
+    return int(pid)
 
 
 def _chosen() -> None:

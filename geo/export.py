@@ -20,6 +20,7 @@ import pandas as pd
 
 from geo.datasets import DataError, load_full_boundaries, load_set, petition_attribution
 from geo.join import JoinResult, join_petition
+from geo.labels import csv_safe
 from petitions.loader import load
 from petitions.model import PetitionError
 
@@ -42,7 +43,7 @@ def to_csv_bytes(result: JoinResult) -> bytes:
     """The CSV export as bytes; the last column carries the attribution (first row only)."""
     table = export_table(result)
     table["attribution"] = [attribution(result)] + [""] * (len(table) - 1)
-    return table.to_csv(index=False, float_format="%.6g").encode("utf-8")
+    return csv_safe(table).to_csv(index=False, float_format="%.6g").encode("utf-8")
 
 
 def to_geojson_bytes(result: JoinResult) -> bytes:
@@ -68,7 +69,7 @@ def main(argv: list[str] | None = None) -> int:
     if not (args.csv or args.geojson or args.png):
         parser.error("say what to write: --csv, --geojson and/or --png")
     try:
-        loaded = load(args.source)
+        loaded = load(args.source, files=True)
         petition = loaded.petition
         result = join_petition(petition)
         outputs: list[tuple[Path, Callable[[], bytes]]] = []

@@ -11,7 +11,7 @@ import pandas as pd
 from geo.datasets import ConstituencySet, load_set
 from geo.metrics import add_metrics
 from geo.sets import detect_set
-from petitions.model import Petition
+from petitions.model import Petition, PetitionError, short
 
 COLUMNS = ["ons_code", "name", "mp", "signatures", "population", "per_1000", "share", "index", "rank",
            "rank_rate", "nation", "region", "electorate", "listed"]
@@ -38,7 +38,11 @@ def join_petition(petition: Petition, cset: ConstituencySet | None = None) -> Jo
     )
     if cset is None:
         cset = load_set(detect_set(counts["ons_code"], petition.parliament, petition.opened_at))
-    return join_counts(counts, cset)
+    result = join_counts(counts, cset)
+    if len(counts) and len(result.unmatched) == len(counts):  # an all-zero map would look like a real one
+        raise PetitionError(f"none of the {len(counts):,} constituency codes of petition {petition.id} is a "
+                            f"Westminster constituency (e.g. {short(result.unmatched[0])})")
+    return result
 
 
 def join_counts(counts: pd.DataFrame, cset: ConstituencySet) -> JoinResult:

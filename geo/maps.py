@@ -17,6 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import shapely
 
+from geo.labels import plotly_text
 from geo.metrics import SCHEMES, Scheme, class_breaks, classify, ordinal
 
 METRICS: dict[str, str] = {
@@ -152,7 +153,7 @@ def animated_choropleth(frames: Sequence[tuple[str, pd.DataFrame]], metric: str,
     hover = ("<b>%{text}</b><br>" + (legend_title or METRICS.get(metric, metric)) + ": %{customdata[0]:,}"
              "<br>Signatures: %{customdata[1]:,}<extra></extra>")
     fig = go.Figure(go.Choropleth(
-        geojson=geojson, locations=base["ons_code"].tolist(), text=base["name"].tolist(), zmin=-0.5,
+        geojson=geojson, locations=base["ons_code"].tolist(), text=[plotly_text(n) for n in base["name"]], zmin=-0.5,
         zmax=k - 0.5, colorscale=_stepped(colours), hovertemplate=hover, name="",
         marker={"line": {"color": "white", "width": 0.3}},
         colorbar={"title": {"text": legend_title or METRICS.get(metric, metric), "side": "top"},
@@ -180,8 +181,9 @@ def animated_choropleth(frames: Sequence[tuple[str, pd.DataFrame]], metric: str,
 
 
 def bar_chart(frame: pd.DataFrame, x: str, y: str, *, title: str = "", height: int = 420) -> go.Figure:
-    """A horizontal bar chart, largest at the top."""
-    fig = go.Figure(go.Bar(x=frame[x], y=frame[y], orientation="h", marker_color=SEQUENTIAL[-2],
+    """A horizontal bar chart, largest at the top; text labels are shown as written (never HTML)."""
+    labels = frame[y] if pd.api.types.is_numeric_dtype(frame[y]) else frame[y].map(plotly_text)
+    fig = go.Figure(go.Bar(x=frame[x], y=labels, orientation="h", marker_color=SEQUENTIAL[-2],
                            hovertemplate="%{y}: %{x:,}<extra></extra>"))
     fig.update_layout(title=title or None, height=height, margin={"l": 0, "r": 10, "t": 40 if title else 0, "b": 0},
                       yaxis={"autorange": "reversed"}, xaxis={"tickformat": ","})
@@ -247,7 +249,8 @@ def _hex_centres(rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
 
 def _hover_data(rows: pd.DataFrame, of: int) -> list[list[Any]]:
     mp = rows["mp"].fillna("No MP listed") if "mp" in rows else pd.Series("", index=rows.index)
-    return [[name, m, int(s), round(float(p), 3), round(float(i), 3), f"{ordinal(int(r))} of {of}"]
+    return [[plotly_text(name), plotly_text(m), int(s), round(float(p), 3), round(float(i), 3),
+             f"{ordinal(int(r))} of {of}"]
             for name, m, s, p, i, r in zip(rows["name"], mp, rows["signatures"], rows["per_1000"],
                                            rows["index"], rows["rank"])]
 

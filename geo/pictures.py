@@ -12,6 +12,7 @@ import plotly.io as pio
 
 from geo.datasets import load_set, petition_attribution
 from geo.join import JoinResult
+from geo.labels import plotly_text
 from geo.maps import METRICS, choropleth
 from geo.metrics import Scheme
 from petitions.model import Petition
@@ -25,7 +26,7 @@ WIDTH, HEIGHT = 1000, 1250
 def map_figure(petition: Petition, result: JoinResult, metric: str = "signatures", *, view: str = "map",
                area: str = "UK", scheme: Scheme = "quantiles", selected: str | None = None) -> go.Figure:
     """The map as shown on the page, with a title and the attribution lines, geometry inline."""
-    title = "<br>".join(textwrap.wrap(petition.action, 70)[:3])
+    title = "<br>".join(textwrap.wrap(plotly_text(petition.action), 70)[:3])
     subtitle = f"{METRICS[metric]} · {area} · petition {petition.id}, {petition.signature_count:,} signatures"
     fig = choropleth(result.table, metric, view=view, area=area, scheme=scheme, selected=selected,
                      title=f"{title}<br><sup>{subtitle}</sup>", height=HEIGHT)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import parse_qs, urlsplit
 
-from petitions.api import ListItem, NotFound, PetitionsAPI, Unreachable, parse_list, parse_source
+from petitions.api import ListItem, NotFound, PetitionsAPI, parse_list, parse_source
 from petitions.model import (
     GENERAL_ELECTIONS,
     Petition,
@@ -35,45 +35,80 @@ class SnapshotStore(Protocol):
 
 @dataclass(frozen=True)
 class Loaded:
-    """A petition and where it came from: 'live', 'saved' (local store), 'mirror' or 'file'."""
+    """A petition and where it came from: 'live', 'saved' (local store), 'mirror' or 'file'.
+
+    `reason`: why the live data is not shown; `history`: why this fetch was not stored ("" when it was).
+    """
 
     petition: Petition
     origin: str
     as_of: datetime | None
+    reason: str = ""
+    history: str = ""
+    checked_at: datetime | None = None
 
     @property
     def note(self) -> str:
-        """One line for the page when the data is not live."""
+        """One line for the page when the data is not live, or was not stored."""
         when = f"data as of {self.as_of:%d %b %Y %H:%M} UTC" if self.as_of else "date unknown"
-        return {"live": "", "file": f"From a local file ({when}).",
-                "saved": f"petition.parliament.uk is unreachable: showing the saved copy, {when}.",
-                "mirror": f"Offline: showing the local mirror's copy, {when}."}[self.origin]
+        if self.as_of and self.checked_at:
+            when += f", {age_text(self.checked_at - self.as_of)} old"
+        copy = {"saved": "the saved copy", "mirror": "the local mirror's copy"}.get(self.origin)
+        lines = []
+        if self.origin == "file":
+            lines.append(f"From a local file ({when}).")
+        elif copy:
+            lines.append(f"Showing {copy} ({when}) because the live data could not be used: {self.reason}.")
+        if self.history:
+            lines.append(f"History is off: {self.history}.")
+        return " ".join(lines)
+
+
+def age_text(age: timedelta) -> str:
+    """'5 minutes', '3 hours', '12 days'."""
+    seconds = max(0, int(age.total_seconds()))
+    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+        if seconds >= size:
+            n = seconds // size
+            return f"{n:,} {unit}{'s' if n != 1 else ''}"
+    return "less than a minute"
 
 
 def load(source: str | int | Path, api: PetitionsAPI | None = None, store: SnapshotStore | None = None,
-         mirror: Path | None = None) -> Loaded:
-    """Load from a number, URL or file. Live fetches are stored as snapshots; when the API is
-    unreachable the newest saved or mirrored copy is used instead."""
-    where = parse_source(source)
+         mirror: Path | None = None, *, files: bool = False, now: datetime | None = None) -> Loaded:
+    """Load from a number or link (or, with `files`, a local file). Live fetches are stored as snapshots;
+    when the live fetch fails in any way, the newest saved or mirrored copy is used, with the reason."""
+    where = parse_source(source, files=files)
     if isinstance(where, Path):
         petition = read_petition_file(where)
         return Loaded(petition, "file", petition.updated_at)
     api = api or PetitionsAPI()
     try:
-        fetched = api.petition_fetched(where)
-    except NotFound:
-        raise
-    except Unreachable as exc:
-        offline = _offline_copy(where, store, mirror if mirror is not None else mirror_dir())
+        petition, fetched = api.petition_live(where)
+    except PetitionError as exc:
+        reason = one_line(exc)
+        offline, refused = _offline_copy(where, store, mirror if mirror is not None else mirror_dir())
         if offline is None:
-            raise PetitionError(f"{exc}; no saved copy of petition {where} — try again when online, "
-                                f"or open a saved JSON file") from None
-        return offline
-    petition = parse_petition(fetched.doc)
+            if refused:
+                raise PetitionError(f"{reason}; the saved copy of petition {where} was refused: {refused}") from None
+            if isinstance(exc, NotFound):
+                raise
+            raise PetitionError(f"{reason}; no saved copy of petition {where} — try again later") from None
+        return replace(offline, reason=reason, checked_at=now or datetime.now(UTC))
     fetched_at = datetime.fromtimestamp(fetched.fetched_at, UTC)
+    history = ""
     if store is not None:
-        store.add(petition, fetched_at)
-    return Loaded(petition, "live", fetched_at)
+        try:
+            store.add(petition, fetched_at)
+        except Exception as exc:  # any store's failure (locked, full, read-only) must not hide a fetched petition
+            history = f"this fetch was not saved ({one_line(exc)})"
+    return Loaded(petition, "live", fetched_at, history=history)
+
+
+def one_line(exc: BaseException) -> str:
+    """An error as one line of at most 300 characters."""
+    lines = (str(exc) or type(exc).__name__).splitlines() or [type(exc).__name__]
+    return lines[0][:300]
 
 
 def mirror_dir() -> Path | None:
@@ -156,7 +191,7 @@ def _saved_list(path: Path) -> SavedList:
     petitions = []
     for entry in doc["data"]:
         try:
-            petitions.append(parse_petition(entry))  # list entries are petitions in the top-level layout
+            petitions.append(parse_petition(entry, list_entry=True))  # entries: petitions in the top-level layout
         except PetitionError:
             continue
     if len(petitions) < len(listing.items):
@@ -182,16 +217,30 @@ def seed_store(store: Any, mirror: Path | None = None) -> int:
     return added
 
 
-def _offline_copy(pid: int, store: SnapshotStore | None, mirror: Path | None) -> Loaded | None:
+def _offline_copy(pid: int, store: SnapshotStore | None, mirror: Path | None) -> tuple[Loaded | None, str]:
+    """The newest good copy of a petition in the store or the mirror (None when there is none), and why
+    a copy that exists was refused ("" when none was)."""
+    copies, refused = [], ""
     if store is not None:
-        saved = store.latest_document(pid)
-        if saved is not None:
-            return Loaded(parse_petition(saved[0]), "saved", saved[1])
+        try:
+            saved = store.latest_document(pid)
+            if saved is not None:
+                copies.append(Loaded(parse_petition(saved[0]), "saved", saved[1]))
+        except Exception:  # noqa: S110 - an unreadable store (locked, gone, a copy now refused) has no copy to offer
+            pass
     for path in _mirror_files(mirror):
         if path.stem == str(pid) or path.parent.name == str(pid):
-            petition = read_petition_file(path)
-            return Loaded(petition, "mirror", petition.updated_at)
-    return None
+            try:
+                petition = read_petition_file(path)
+            except PetitionError as exc:
+                refused = one_line(exc)
+                continue
+            if petition.id == pid:
+                copies.append(Loaded(petition, "mirror", petition.updated_at))
+    if not copies:
+        return None, refused
+    oldest = datetime.min.replace(tzinfo=UTC)
+    return max(copies, key=lambda c: c.as_of.astimezone(UTC) if c.as_of else oldest), ""
 
 
 def _mirror_files(mirror: Path | None) -> list[Path]:

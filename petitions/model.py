@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 RESPONSE_THRESHOLD = 10_000  # signatures for a Government response
 DEBATE_THRESHOLD = 100_000  # signatures for Parliament to consider a debate
 SITE = "https://petition.parliament.uk"
+MAX_ID = 999_999_999  # petition numbers are 1 to 9 digits
+MAX_COUNT = 1_000_000_000  # ~160 times the largest real petition (6.1 million): above it, a corrupt document
+MAX_FILE_BYTES = 10_000_000  # the largest real document is ~200 KB
 
 
 class PetitionError(ValueError):
@@ -242,8 +247,11 @@ def petition_object(doc: Any) -> dict[str, Any]:
     return data
 
 
-def parse_petition(doc: Any) -> Petition:
-    """Parse a petition document (already decoded JSON, either layout) into a Petition."""
+def parse_petition(doc: Any, *, list_entry: bool = False) -> Petition:
+    """Parse a petition document (already decoded JSON, either layout) into a Petition.
+
+    `list_entry`: an entry of a /petitions.json list page, which carries no breakdown by constituency.
+    """
     data = petition_object(doc)
     kind = data.get("type")
     if kind not in PETITION_TYPES:
@@ -251,21 +259,24 @@ def parse_petition(doc: Any) -> Petition:
     attrs = data.get("attributes")
     if not isinstance(attrs, dict):
         raise PetitionError("not a petition document: no 'attributes' object")
-    try:
-        pid = int(data["id"])
-    except (KeyError, TypeError, ValueError):
-        raise PetitionError("not a petition document: data.id is missing or not a number") from None
+    pid = _id(data.get("id"))
     for key in ("action", "signature_count"):
         if attrs.get(key) is None:
             raise PetitionError(f"petition {pid} has no '{key}'")
-    self_link = str((doc.get("links") or data.get("links") or {}).get("self") or "")
+    links = doc.get("links") or data.get("links")
+    self_link = str(links.get("self") or "") if isinstance(links, dict) else ""
+    signature_count = _int(attrs["signature_count"], "signature_count")
+    state = _text(attrs.get("state"), "state") or "unknown"
+    if (attrs.get("signatures_by_constituency") is None and signature_count > 0 and state != "rejected"
+            and not list_entry):
+        raise PetitionError(f"petition {pid} has {signature_count:,} signatures but no 'signatures_by_constituency'")
     return Petition(
         id=pid,
-        action=str(attrs["action"]).strip(),
-        background=attrs.get("background") or "",
-        additional_details=attrs.get("additional_details") or "",
-        state=attrs.get("state") or "unknown",
-        signature_count=_int(attrs["signature_count"], "signature_count"),
+        action=_text(attrs["action"], "action").strip(),
+        background=_text(attrs.get("background"), "background"),
+        additional_details=_text(attrs.get("additional_details"), "additional_details"),
+        state=state,
+        signature_count=signature_count,
         created_at=_datetime(attrs.get("created_at")),
         # 2016-era documents say open_at rather than opened_at
         opened_at=_datetime(attrs.get("opened_at") or attrs.get("open_at")),
@@ -281,28 +292,26 @@ def parse_petition(doc: Any) -> Petition:
         rejection=_rejection(attrs.get("rejection")),
         parliament=_parliament(attrs.get("parliament")),
         archived="archived" in str(kind) or "/archived/" in self_link,
-        departments=tuple(Department(str(d.get("acronym") or ""), str(d.get("name") or d.get("acronym") or ""),
-                                     d.get("url") or None) for d in _list(attrs, "departments")),
-        topics=tuple(str(t) for t in (attrs.get("topics") if isinstance(attrs.get("topics"), list) else ()) if t),
-        other_business=tuple(Business(str(b.get("subject") or ""), str(b.get("body") or ""),
-                                      _datetime(b.get("created_at")))
-                             for b in _list(attrs, "other_parliamentary_business")),
-        constituencies=tuple(
+        departments=tuple(_department(d) for d in _list(attrs, "departments")),
+        topics=tuple(_text(t, "topic") for t in _topics(attrs) if t),
+        other_business=tuple(_business(b) for b in _list(attrs, "other_parliamentary_business")),
+        constituencies=_unique(tuple(
             ConstituencyCount(
-                ons_code=str(c["ons_code"]).strip().upper(),
-                name=str(c.get("name") or c["ons_code"]),
-                mp=c.get("mp") or None,
+                ons_code=_text(c["ons_code"], "constituency ons_code").strip().upper(),
+                name=_text(c.get("name"), "constituency name") or _text(c["ons_code"], "constituency ons_code"),
+                mp=_text(c.get("mp"), "constituency mp") or None,
                 signature_count=_int(c.get("signature_count"), "constituency signature_count"),
             )
             for c in _list(attrs, "signatures_by_constituency")
-        ),
+        )),
         countries=tuple(
-            CountryCount(str(c.get("code") or ""), str(c.get("name") or c.get("code")),
+            CountryCount(_text(c.get("code"), "country code"),
+                         _text(c.get("name"), "country name") or _text(c.get("code"), "country code"),
                          _int(c.get("signature_count"), "country signature_count"))
             for c in _list(attrs, "signatures_by_country")
         ),
         regions=tuple(
-            RegionCount(str(c.get("ons_code") or ""), str(c.get("name") or ""),
+            RegionCount(_text(c.get("ons_code"), "region ons_code"), _text(c.get("name"), "region name"),
                         _int(c.get("signature_count"), "region signature_count"))
             for c in _list(attrs, "signatures_by_region")
         ),
@@ -310,23 +319,43 @@ def parse_petition(doc: Any) -> Petition:
     )
 
 
-def read_petition_file(path: str | Path) -> Petition:
-    """Read a petition JSON file from disk."""
+def read_petition_file(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> Petition:
+    """Read a petition JSON file from disk (at most `max_bytes`)."""
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        with p.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
     except OSError as exc:
         raise PetitionError(f"cannot read {p}: {exc.strerror or exc}") from None
-    return parse_petition_text(text, origin=str(p))
+    if len(data) > max_bytes:
+        raise PetitionError(f"{p} is larger than {max_bytes // 1_000_000} MB: not a petition document")
+    return parse_petition(decode_json(data, origin=str(p)))
 
 
-def parse_petition_text(text: str, origin: str = "document") -> Petition:
+def parse_petition_text(text: str | bytes, origin: str = "document") -> Petition:
     """Decode JSON text and parse it; truncated or invalid JSON gives a one-line error."""
+    return parse_petition(decode_json(text, origin))
+
+
+def decode_json(data: str | bytes, origin: str = "document") -> Any:
+    """JSON text (UTF-8, a byte-order mark allowed) → Python values; anything else is a PetitionError."""
+    if isinstance(data, bytes):
+        try:
+            data = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise PetitionError(f"{origin} is not UTF-8 text (byte {exc.start})") from None
     try:
-        doc = json.loads(text)
+        return json.loads(data.removeprefix("\ufeff"), parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
         raise PetitionError(f"{origin} is not valid JSON (line {exc.lineno}, column {exc.colno})") from None
-    return parse_petition(doc)
+    except RecursionError:
+        raise PetitionError(f"{origin} is nested too deeply to be a petition document") from None
+    except ValueError as exc:  # NaN/Infinity, or an integer of thousands of digits
+        raise PetitionError(f"{origin} is not valid JSON ({str(exc).splitlines()[0][:60]})") from None
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
 
 
 def _list(attrs: dict[str, Any], key: str) -> list[dict[str, Any]]:
@@ -338,14 +367,80 @@ def _list(attrs: dict[str, Any], key: str) -> list[dict[str, Any]]:
     return value
 
 
+def _department(d: dict[str, Any]) -> Department:
+    acronym = _text(d.get("acronym"), "department acronym")
+    return Department(acronym, _text(d.get("name"), "department name") or acronym, https_url(d.get("url")))
+
+
+def _topics(attrs: dict[str, Any]) -> list[Any]:
+    topics = attrs.get("topics")
+    return topics if isinstance(topics, list) else []
+
+
+def _business(b: dict[str, Any]) -> Business:
+    return Business(_text(b.get("subject"), "business subject"), _text(b.get("body"), "business body"),
+                    _datetime(b.get("created_at")))
+
+
 def _int(value: Any, what: str) -> int:
+    """A count: a whole number from 0 to MAX_COUNT (booleans, fractions, infinities and text refused)."""
+    if isinstance(value, float) and math.isfinite(value) and value.is_integer():
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise PetitionError(f"{what} is not a whole number: {short(value)}")
+    if value < 0:
+        raise PetitionError(f"{what} is negative: {short(value)}")
+    if value > MAX_COUNT:
+        raise PetitionError(f"{what} is impossibly large: {short(value)}")
+    return value
+
+
+def _id(value: Any) -> int:
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 9:
+        value = int(value)
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_ID:
+        raise PetitionError(f"not a petition document: data.id is not a petition number: {short(value)}")
+    return value
+
+
+def _text(value: Any, what: str) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise PetitionError(f"{what} is not text: {short(value)}")
+    return value
+
+
+def _unique(counts: tuple[ConstituencyCount, ...]) -> tuple[ConstituencyCount, ...]:
+    seen: set[str] = set()
+    for c in counts:
+        if c.ons_code in seen:
+            raise PetitionError(f"constituency {short(c.ons_code)} is listed twice in 'signatures_by_constituency'")
+        seen.add(c.ons_code)
+    return counts
+
+
+def short(value: Any, limit: int = 60) -> str:
+    """A value as it may appear in a one-line message: its repr, at most `limit` characters."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**limit:
+        return "a number of more than 60 digits"  # str() of a huge int is refused, and long anyway
+    if isinstance(value, (list, dict)):
+        return "a list" if isinstance(value, list) else "an object"
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def https_url(value: Any) -> str | None:
+    """A link we may show: an https URL with a host and no spaces or control characters; else None."""
+    if not isinstance(value, str) or not value.startswith("https://") or len(value) > 2000:
+        return None
+    if any(ch.isspace() or ord(ch) < 32 or ch in "<>\"\\`" for ch in value):
+        return None
     try:
-        n = int(value)
-    except (TypeError, ValueError):
-        raise PetitionError(f"{what} is not a number: {value!r}") from None
-    if n < 0:
-        raise PetitionError(f"{what} is negative: {n}")
-    return n
+        host = urlsplit(value).hostname
+    except ValueError:
+        return None
+    return value if host and "@" not in value.split("/")[2] else None
 
 
 def _datetime(value: Any) -> datetime | None:
@@ -369,24 +464,25 @@ def _date(value: Any) -> date | None:
 def _response(value: Any) -> GovernmentResponse | None:
     if not isinstance(value, dict) or not (value.get("summary") or value.get("details")):
         return None
-    return GovernmentResponse(_date(value.get("responded_on")), value.get("summary") or "",
-                              value.get("details") or "")
+    return GovernmentResponse(_date(value.get("responded_on")), _text(value.get("summary"), "response summary"),
+                              _text(value.get("details"), "response details"))
 
 
 def _debate(value: Any) -> Debate | None:
     if not isinstance(value, dict) or not any(value.values()):
         return None
-    return Debate(_date(value.get("debated_on")), value.get("transcript_url") or None,
-                  value.get("video_url") or None, value.get("overview") or "", value.get("debate_pack_url") or None)
+    return Debate(_date(value.get("debated_on")), https_url(value.get("transcript_url")),
+                  https_url(value.get("video_url")), _text(value.get("overview"), "debate overview"),
+                  https_url(value.get("debate_pack_url")))
 
 
 def _rejection(value: Any) -> str | None:
     if isinstance(value, dict) and (value.get("code") or value.get("details")):
-        return value.get("details") or value.get("code")
+        return _text(value.get("details"), "rejection details") or _text(value.get("code"), "rejection code")
     return None
 
 
 def _parliament(value: Any) -> str | None:
     if isinstance(value, dict):
-        return value.get("period") or value.get("name")
-    return str(value) if value else None
+        value = value.get("period") or value.get("name")
+    return value if isinstance(value, str) and value else None

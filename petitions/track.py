@@ -18,16 +18,12 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, NoReturn
 
-import httpx
-
-from petitions.api import PetitionsAPI
-from petitions.model import PetitionError, parse_petition
+from petitions.api import API_BASE_ENV, PetitionsAPI, parse_source
+from petitions.loader import one_line
 from petitions.store import Store
 
 MIN_INTERVAL = 60.0  # the API's Cache-Control max-age: polling faster only re-reads the same document
 MAX_BACKOFF = 3600.0  # failing petitions are retried at least hourly
-API_BASE_ENV = "PETITIONMAP_API_BASE"  # tests only: a fake API on this machine
-_LOCAL_BASE = re.compile(r"^http://(127\.0\.0\.1|localhost)(:\d+)?/?$")
 _UNITS = {"s": 1, "m": 60, "h": 3600}
 
 
@@ -54,14 +50,13 @@ def track(ids: list[int], every: float, store: Store, api: PetitionsAPI, *, once
             if due[pid] > time.monotonic():
                 continue
             try:
-                fetched = api.petition_fetched(pid)
-                petition = parse_petition(fetched.doc)
+                petition, fetched = api.petition_live(pid)  # a refused document is never stored
                 sid = store.add(petition, datetime.fromtimestamp(fetched.fetched_at, UTC))
-            except (PetitionError, httpx.HTTPError, sqlite3.Error, OSError) as exc:
+            except Exception as exc:  # one petition's failure, whatever it is, never stops the others
                 failures[pid] += 1
                 wait = min(every * 2 ** (failures[pid] - 1), MAX_BACKOFF)
                 due[pid] = time.monotonic() + wait
-                log(f"petition {pid}: {_one_line(exc)}; retrying in {wait:.0f} s")
+                log(f"petition {pid}: {one_line(exc)}; retrying in {wait:.0f} s")
                 continue
             failures[pid] = 0
             due[pid] = time.monotonic() + every
@@ -80,18 +75,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--store", help="SQLite file (default $PETITIONMAP_STORE or data/history.sqlite)")
     parser.add_argument("--once", action="store_true", help="poll each petition once and exit")
     args = parser.parse_args(argv)
+    stopper = _Stopper()
     try:
         ids = [_petition_id(i) for i in args.ids]
         every = parse_interval(args.every)
-        client = _client()
+        api = PetitionsAPI(retries=1, sleep=stopper.sleep)  # $PETITIONMAP_API_BASE: a fake API, in tests
         store = Store(args.store)
     except (ValueError, OSError, sqlite3.Error) as exc:
-        return _fail(_one_line(exc))
-    if client is None and every < MIN_INTERVAL:
+        return _fail(one_line(exc))
+    if not os.environ.get(API_BASE_ENV) and every < MIN_INTERVAL:
         _log(f"polling every {MIN_INTERVAL:.0f} s, the API's max-age, not every {every:g} s")
         every = MIN_INTERVAL
-    stopper = _Stopper()
-    api = PetitionsAPI(client=client, retries=1, sleep=stopper.sleep)
     try:
         with stopper:
             track(ids, every, store, api, once=args.once, stop=stopper.stopped, sleep=stopper.sleep)
@@ -144,37 +138,10 @@ class _Parser(argparse.ArgumentParser):
         sys.exit(2)
 
 
-def _client() -> httpx.Client | None:
-    """Tests may point the tracker at a fake API on this machine only ($PETITIONMAP_API_BASE)."""
-    base = os.environ.get(API_BASE_ENV)
-    if not base:
-        return None
-    if not _LOCAL_BASE.match(base):
-        raise ValueError(f"{API_BASE_ENV} may only name http://127.0.0.1 or http://localhost, not {base[:60]!r}")
-    return httpx.Client(timeout=5, transport=_Rebase(base.rstrip("/")))
-
-
-class _Rebase(httpx.HTTPTransport):
-    """Send requests meant for https://petition.parliament.uk to the local test server instead."""
-
-    def __init__(self, base: str) -> None:
-        super().__init__()
-        self._base = httpx.URL(base)
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        request.url = request.url.copy_with(scheme=self._base.scheme, host=self._base.host, port=self._base.port)
-        request.headers["host"] = self._base.netloc.decode()
-        return super().handle_request(request)
-
-
 def _petition_id(text: str) -> int:
-    if not text.isdigit() or int(text) <= 0:
-        raise ValueError(f"not a petition number: {text!r}")
-    return int(text)
-
-
-def _one_line(exc: BaseException) -> str:
-    return (str(exc) or type(exc).__name__).splitlines()[0]
+    where = parse_source(text)  # a number or a petition link; never a file
+    assert isinstance(where, int)
+    return where
 
 
 def _log(message: str) -> None:

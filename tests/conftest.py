@@ -67,4 +67,5 @@ def squares_set(codes: list[str], populations: list[int], name: str = "pcon2024"
     return ConstituencySet(name, table, ("synthetic",))
 
 
+from tests.fault_api import fault_api  # noqa: E402, F401 - the fault tests' fake API on 127.0.0.1
 from tests.pages import fake_api  # noqa: E402, F401 - the page tests' fixture (network faked from the mirror)

@@ -80,7 +80,8 @@ def plotly_specs(at: AppTest) -> list[dict]:
 
 def texts(at: AppTest) -> str:
     """Every markdown, caption, metric, alert and title on the page as one string."""
-    parts = [e.value for kind in ("markdown", "caption", "title", "header", "subheader", "info", "warning", "error")
+    parts = [e.value for kind in ("markdown", "caption", "title", "header", "subheader", "info", "warning", "error",
+                                  "text")
              for e in getattr(at, kind)]
     parts += [f"{m.label} {m.value}" for m in at.metric]
     return "\n".join(str(p) for p in parts)
@@ -92,7 +93,7 @@ def title(at: AppTest) -> str:
         match = re.fullmatch(r"<h1>(.*)</h1>", element.proto.body, re.S)
         if match:
             return html.unescape(match.group(1))
-    return at.title[0].value
+    return at.title[0].value if at.title else ""
 
 
 def plain_texts(at: AppTest) -> str:

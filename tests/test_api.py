@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 
 import httpx
 import pytest
@@ -7,47 +8,123 @@ from petitions.api import NotFound, PetitionsAPI, Unreachable, parse_list, parse
 from petitions.loader import load
 from petitions.model import PetitionError
 
+OFFICIAL = "https://petition.parliament.uk"
+
 
 @pytest.mark.parametrize("text, expected", [
     ("239406", 239406), (" 239406 ", 239406), ("\t239406\n", 239406), (239406, 239406),
-    ("https://petition.parliament.uk/petitions/239406", 239406),
-    ("https://petition.parliament.uk/petitions/239406.json", 239406),
-    ("https://petition.parliament.uk/petitions/239406/", 239406),
-    ("https://petition.parliament.uk/archived/petitions/239406", 239406),
-    ("https://petition.parliament.uk/archived/petitions/239406.json", 239406),
-    ("https://petition.parliament.uk/petitions/239406?reveal_response=yes", 239406),
+    ("0239406", 239406), ("00239406", 239406), ("999999999", 999_999_999), ("1", 1),
+    (f"{OFFICIAL}/petitions/239406", 239406),
+    (f"{OFFICIAL}/petitions/239406.json", 239406),
+    (f"{OFFICIAL}/petitions/239406/", 239406),
+    (f"{OFFICIAL}/archived/petitions/239406", 239406),
+    (f"{OFFICIAL}/archived/petitions/239406.json", 239406),
+    (f"{OFFICIAL}/petitions/239406?reveal_response=yes", 239406),
+    (f"{OFFICIAL}/petitions/239406/signatures/new", 239406),
+    (f"{OFFICIAL}/petitions/239406/signatures/new/", 239406),
+    (f"{OFFICIAL}/petitions/239406#debate-threshold", 239406),
+    (f"{OFFICIAL}/petitions/239406/?reveal_response=yes#response", 239406),
+    ("http://petition.parliament.uk/petitions/239406", 239406),
+    ("https://www.petition.parliament.uk/petitions/239406", 239406),
+    ("http://www.petition.parliament.uk/archived/petitions/239406", 239406),
+    ("www.petition.parliament.uk/petitions/239406", 239406),
     ("https://PETITION.parliament.uk/petitions/239406", 239406),
     ("petition.parliament.uk/petitions/700143", 700143),
+    ("https://petitionmap.unboxedconsulting.com/?petition=241584", 241584),
+    ("https://petitionmap.unboxedconsulting.com?petition=241584", 241584),
+    ("http://petitionmap.unboxedconsulting.com/?petition=241584#map", 241584),
+    ("petitionmap.unboxedconsulting.com/?petition=241584&area=uk", 241584),
 ])
 def test_parse_source_accepts_numbers_and_official_links(text, expected):
     assert parse_source(text) == expected
 
 
-@pytest.mark.parametrize("text, words", [
-    ("http://petition.parliament.uk/petitions/1", "only https://petition.parliament.uk petition links"),
-    ("https://evil.example/petitions/1", "only https://petition.parliament.uk petition links"),
-    ("https://petition.parliament.uk.evil.com/petitions/1", "only https://petition.parliament.uk petition links"),
-    ("https://evil.com/petition.parliament.uk/petitions/1", "only https://petition.parliament.uk petition links"),
-    ("ftp://petition.parliament.uk/petitions/1", "only https://petition.parliament.uk petition links"),
-    ("https://petition.parliament.uk/help", "not a petition link"),
-    ("https://petition.parliament.uk/petitions/1/signatures/new", "not a petition link"),
-    ("https://petition.parliament.uk/petitions/0", "0 is not a petition number"),
-    ("0", "0 is not a petition number"), (0, "0 is not a petition number"), (-5, "-5 is not a petition number"),
-    ("", "enter a petition number"), ("   ", "enter a petition number"),
-    ("abc", "not a petition number, petition URL or JSON file"),
-    ("missing.json", "no such file"),
-])
+# Per class of bad input: (text, words of the one-line message).
+REFUSED = {
+    "other hosts": [
+        ("https://evil.example/petitions/1", "only petition.parliament.uk petition links are accepted"),
+        ("https://petition.parliament.uk.evil.com/petitions/1", "not links to 'petition.parliament.uk.evil.com'"),
+        ("https://evil.com/petition.parliament.uk/petitions/1", "only petition.parliament.uk petition links"),
+        ("https://petitionmap.unboxedconsulting.com.evil.com/?petition=1", "only petition.parliament.uk"),
+        ("https://petition.parliament.uk:8443/petitions/1", "only petition.parliament.uk petition links"),
+    ],
+    "other schemes": [
+        ("ftp://petition.parliament.uk/petitions/1", "not 'ftp' links"),
+        ("javascript://petition.parliament.uk/petitions/1", "not 'javascript' links"),
+        ("file:///etc/passwd", "not 'file' links"),
+    ],
+    "userinfo tricks": [
+        ("https://petition.parliament.uk@evil.com/petitions/1", "only petition.parliament.uk petition links"),
+        ("https://user:pw@petition.parliament.uk/petitions/1", "only petition.parliament.uk petition links"),
+    ],
+    "broken or split links": [
+        ("https://[::1/petitions/1", "not a valid link"),
+        ("https://petition.parliament.uk/petitions/1\r\nHost: evil.com", "cannot contain spaces or line breaks"),
+        ("https://petition.parliament.uk/petitions/1\n2", "cannot contain spaces or line breaks"),
+        ("https://petition.parliament.uk/petitions/ 1", "cannot contain spaces or line breaks"),
+    ],
+    "not a petition page": [
+        ("https://petition.parliament.uk/help", "not a link to a petition"),
+        ("https://petition.parliament.uk/petitions/1/edit", "not a link to a petition"),
+        ("https://petition.parliament.uk/petitions/../etc/passwd", "not a link to a petition"),
+        ("https://petitionmap.unboxedconsulting.com/", "names no petition"),
+        ("https://petitionmap.unboxedconsulting.com/?petition=1&petition=2", "names no petition"),
+    ],
+    "not ASCII digits": [
+        ("²³⁹⁴⁰⁶", "with the digits 0-9"), ("①②③", "with the digits 0-9"), ("٢٣٩٤٠٦", "with the digits 0-9"),
+        ("２３９４０６", "with the digits 0-9"),
+        ("https://petition.parliament.uk/petitions/²³⁹", "not a link to a petition"),
+    ],
+    "zero, negative, huge": [
+        ("0", "'0' is not a petition number"), ("000", "is not a petition number"), (0, "0 is not a petition number"),
+        (-5, "-5 is not a petition number"), ("-5", "'-5' is not a petition number"), ("+5", "is not a petition"),
+        ("1234567890", "at most 9 digits, not 10"), ("9" * 5000, "at most 9 digits, not 5,000"),
+        (10**30, "not a petition number"), ("https://petition.parliament.uk/petitions/0", "is not a petition number"),
+        ("https://petitionmap.unboxedconsulting.com/?petition=-3", "is not a petition number"),
+    ],
+    "empty": [("", "enter a petition number"), ("   ", "enter a petition number")],
+    "files on the web": [
+        ("abc", "not a petition number or petition.parliament.uk link: 'abc'"),
+        ("/etc/passwd", "not a petition number or petition.parliament.uk link"),
+        ("../../shared/data/petitions/239406.json", "not a petition number or petition.parliament.uk link"),
+    ],
+}
+
+
+@pytest.mark.parametrize("text, words", [case for cases in REFUSED.values() for case in cases],
+                         ids=[f"{kind}-{i}" for kind, cases in REFUSED.items() for i in range(len(cases))])
 def test_parse_source_refuses_everything_else(text, words):
     with pytest.raises(PetitionError) as err:
         parse_source(text)
-    assert words in str(err.value) and "\n" not in str(err.value)
+    message = str(err.value)
+    assert words in message and "\n" not in message and "\r" not in message
+    assert len(message) < 200  # the input is echoed at most 60 characters
 
 
-def test_parse_source_local_file(petition_files):
+def test_error_messages_echo_at_most_60_characters_as_text():
+    with pytest.raises(PetitionError) as err:
+        parse_source("[click me](https://evil.example) " + "x" * 100_000)
+    assert len(str(err.value)) < 130 and "xxxxx…" in str(err.value)
+
+
+def test_parse_source_never_opens_a_file_for_the_web(tmp_path, monkeypatch):
+    path = tmp_path / "239406.json"
+    path.write_text("{}")
+    monkeypatch.setattr(Path, "is_file", lambda self: pytest.fail("the web input looked at the disk"))
+    monkeypatch.setattr(Path, "exists", lambda self: pytest.fail("the web input looked at the disk"))
+    for text in (str(path), path, "missing.json", "~/.ssh/id_rsa"):
+        with pytest.raises(PetitionError, match="enter a petition number|not a petition number"):
+            parse_source(text)
+
+
+def test_parse_source_local_file_on_the_command_line(petition_files):
     path = petition_files["239406"]
-    assert parse_source(str(path)) == path
-    assert parse_source(f"  {path}  ") == path
-    assert parse_source(path) == path
+    assert parse_source(str(path), files=True) == path
+    assert parse_source(f"  {path}  ", files=True) == path
+    assert parse_source(path, files=True) == path
+    assert parse_source("239406", files=True) == 239406
+    with pytest.raises(PetitionError, match="no such file: 'missing.json'"):
+        parse_source("missing.json", files=True)
 
 
 class FakeAPI:
@@ -173,7 +250,7 @@ def test_truncated_json(make_api, petition_files):
     api, _, _ = make_api({"/petitions/239406.json": petition_files["239406"].read_bytes()[:3000]})
     with pytest.raises(PetitionError) as err:
         api.petition(239406)
-    assert "truncated or invalid JSON" in str(err.value) and "\n" not in str(err.value)
+    assert "sent for /petitions/239406.json is not valid JSON" in str(err.value) and "\n" not in str(err.value)
 
 
 @pytest.mark.parametrize("body, words", [
@@ -263,5 +340,27 @@ def test_parse_list_refuses_a_petition(doc239406):
 def test_load_petition_from_number_and_file(make_api, doc239406, petition_files):
     api, fake, _ = make_api({"/petitions/239406.json": doc239406})
     assert load("https://petition.parliament.uk/petitions/239406", api).petition.id == 239406
-    assert load(str(petition_files["603658"]), api).petition.id == 603658
+    assert load(str(petition_files["603658"]), api, files=True).petition.id == 603658
     assert len(fake.seen) == 1  # a file never reaches the API
+
+
+@pytest.mark.parametrize("deadline", [15.0, 4.0])
+def test_a_server_that_never_answers_is_cut_off_within_one_deadline(deadline):
+    """Each attempt waits its whole timeout (the fake clock jumps by it); retries and the archive
+    fallback all fit in the one deadline."""
+    from tests.fault_api import FakeClock
+
+    clock = FakeClock(tick=0.0)
+    waits: list[float] = []
+
+    def hang(request):
+        wait = request.extensions["timeout"]["read"]
+        waits.append(wait)
+        clock.now += wait
+        raise httpx.ReadTimeout("no answer")
+
+    api = PetitionsAPI(httpx.Client(transport=httpx.MockTransport(hang)), sleep=clock.sleep, timer=clock,
+                       deadline=deadline)
+    with pytest.raises(Unreachable, match="did not answer in time"):
+        api.petition(239406)
+    assert clock.now <= deadline and len(waits) >= 2 and max(waits) <= 5.0

@@ -92,7 +92,7 @@ def test_offline_number_uses_the_mirror_copy(api_says, tmp_path, capsys):
     out = tmp_path / "out.csv"
     assert export.main(["700143", "--csv", str(out)]) == 0
     printed = capsys.readouterr().out
-    assert "constituency set: pcon2024" in printed and "Offline: showing the local mirror's copy, data as of" in printed
+    assert "constituency set: pcon2024" in printed and "Showing the local mirror's copy (data as of" in printed
     assert len(pd.read_csv(out)) == 650
 
 
@@ -111,10 +111,13 @@ def _one_line_error(err: str, words: str) -> None:
 
 
 @pytest.mark.parametrize("source, words", [
-    ("missing-file.json", "no such file: missing-file.json"),
-    ("https://evil.example/petitions/1", "only https://petition.parliament.uk"),
-    ("http://petition.parliament.uk/petitions/1", "only https://petition.parliament.uk"),
-    ("0", "0 is not a petition number"),
+    ("missing-file.json", "no such file: 'missing-file.json'"),
+    ("https://evil.example/petitions/1", "only petition.parliament.uk petition links"),
+    ("http://petition.parliament.uk/petitions/1", "no saved copy of petition 1 "),
+    ("0", "'0' is not a petition number"),
+    ("²³⁹⁴⁰⁶", "with the digits 0-9"),
+    ("9" * 3000, "at most 9 digits"),
+    ("https://[::1/petitions/1", "not a valid link"),
     ("99999999", "petition 99999999 was not found on petition.parliament.uk"),
     ("1234", "no saved copy of petition 1234"),
 ])
@@ -142,7 +145,7 @@ def test_bad_input_from_the_command_line(tmp_path):
     done = run("https://petition.parliament.uk.evil.com/petitions/1", "--csv", str(out),
                "--geojson", str(tmp_path / "out.geojson"))
     assert done.returncode == 1 and done.stdout == ""
-    _one_line_error(done.stderr, "only https://petition.parliament.uk")
+    _one_line_error(done.stderr, "only petition.parliament.uk petition links")
     assert not out.exists() and (tmp_path / "out.geojson").read_text() == "previous"
 
 
@@ -181,3 +184,58 @@ def test_csv_export_of_the_public_dump_layout(petition_files, tmp_path, capsys):
     assert export.main([str(source), "--csv", str(out)]) == 0
     assert capsys.readouterr().out.startswith("petition 239406: Undertake an independent enquiry")
     assert pd.read_csv(out)["signatures"].sum() == 13933
+
+
+def hostile_file(petition_files, tmp_path, **changes):
+    doc = json.loads(petition_files["239406"].read_text())
+    for key, value in changes.items():
+        doc["data"]["attributes"]["signatures_by_constituency"][0][key] = value
+    path = tmp_path / "hostile.json"
+    path.write_text(json.dumps(doc))
+    return path, doc["data"]["attributes"]["signatures_by_constituency"][0]["ons_code"]
+
+
+@pytest.mark.parametrize("mp", ['=HYPERLINK("https://evil.example","Click")', "+cmd|' /C calc'!A0", "-1+1", "@SUM(1)"])
+def test_csv_cells_never_start_a_formula(petition_files, tmp_path, capsys, mp):
+    path, code = hostile_file(petition_files, tmp_path, mp=mp)
+    out = tmp_path / "out.csv"
+    assert export.main([str(path), "--csv", str(out)]) == 0
+    table = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert table.set_index("ons_code").loc[code, "mp"] == "'" + mp
+    text_columns = ["name", "mp", "nation", "region", "attribution"]
+    assert not table[text_columns].apply(lambda c: c.str.match(r"^[=+\-@]")).any().any()
+    assert (table["signatures"].astype(int) >= 0).all()  # numbers are not prefixed
+
+
+BAD_FILES = [
+    ("not UTF-8", lambda doc: json.dumps(doc).replace("Russia", "Rüssia").encode("latin-1"), "is not UTF-8 text"),
+    ("deep nesting", lambda doc: b"[" * 50_000 + b"]" * 50_000, "nested too deeply"),
+    ("1e400", lambda doc: json.dumps(doc).replace('"signature_count": 14846', '"signature_count": 1e400').encode(),
+     "is not a whole number: inf"),
+    ("10^30 in a constituency", lambda doc: json.dumps(doc).replace('"signature_count": 14846',
+                                                                    '"signature_count": 1' + "0" * 30).encode(),
+     "impossibly large"),
+    ("numeric state", lambda doc: json.dumps(doc).replace('"state": "closed"', '"state": 7').encode(),
+     "state is not text: 7"),
+    ("no code in any set", lambda doc: json.dumps(doc).replace('"ons_code": "E', '"ons_code": "X').replace(
+        '"ons_code": "W', '"ons_code": "X').replace('"ons_code": "S', '"ons_code": "X').replace(
+        '"ons_code": "N', '"ons_code": "X').encode(), "is a Westminster constituency"),
+]
+
+
+@pytest.mark.parametrize("case, make, words", BAD_FILES, ids=[c[0] for c in BAD_FILES])
+def test_bad_files_exit_1_write_nothing(petition_files, tmp_path, capsys, case, make, words):
+    path = tmp_path / "in" / "bad.json"
+    path.parent.mkdir()
+    path.write_bytes(make(json.loads(petition_files["239406"].read_text())))
+    out = tmp_path / "out"
+    assert export.main([str(path), "--csv", str(out / "a.csv"), "--geojson", str(out / "a.geojson")]) == 1
+    _one_line_error(capsys.readouterr().err, words)
+    assert not out.exists()
+
+
+def test_a_bom_file_is_exported(petition_files, tmp_path, capsys):
+    path = tmp_path / "bom.json"
+    path.write_bytes(b"\xef\xbb\xbf" + petition_files["239406"].read_bytes())
+    assert export.main([str(path), "--csv", str(tmp_path / "a.csv")]) == 0
+    assert len(pd.read_csv(tmp_path / "a.csv")) == 650

@@ -63,7 +63,9 @@ def test_unreachable_falls_back_to_the_mirror(mirror):
     store = FakeStore()
     loaded = load("239406", api(offline), store, mirror)
     assert loaded.origin == "mirror" and loaded.petition.signature_count == 14846
-    assert loaded.note == "Offline: showing the local mirror's copy, data as of 11 Aug 2019 23:00 UTC."
+    assert loaded.note.startswith("Showing the local mirror's copy (data as of 11 Aug 2019 23:00 UTC, ")
+    assert loaded.note.endswith("because the live data could not be used: cannot reach petition.parliament.uk "
+                                "(no network?).")
     assert store.asked == [239406] and store.added == []  # a mirror copy is not a new snapshot
 
 
@@ -81,10 +83,11 @@ def test_unreachable_snapshot_folder_gives_the_newest_snapshot(mirror):
 
 def test_unreachable_prefers_the_saved_copy(petition_files, mirror):
     doc = json.loads(petition_files["700143"].read_text())
-    loaded = load("700143", api(offline), FakeStore((doc, datetime(2026, 1, 2, 3, 4, tzinfo=UTC))), mirror)
+    loaded = load("700143", api(offline), FakeStore((doc, datetime(2026, 1, 2, 3, 4, tzinfo=UTC))), mirror,
+                  now=datetime(2026, 1, 5, 4, 0, tzinfo=UTC))
     assert loaded.origin == "saved" and loaded.petition.id == 700143
-    assert loaded.note == ("petition.parliament.uk is unreachable: showing the saved copy, "
-                           "data as of 02 Jan 2026 03:04 UTC.")
+    assert loaded.note == ("Showing the saved copy (data as of 02 Jan 2026 03:04 UTC, 3 days old) because the live "
+                           "data could not be used: cannot reach petition.parliament.uk (no network?).")
 
 
 @pytest.mark.parametrize("use_mirror", [False, True])
@@ -94,21 +97,26 @@ def test_unreachable_and_nothing_saved_says_what_to_do(tmp_path, mirror, monkeyp
         load("1234", api(offline), FakeStore(), mirror if use_mirror else None)
     message = str(err.value)
     assert "cannot reach petition.parliament.uk" in message and "\n" not in message
-    assert "no saved copy of petition 1234 — try again when online, or open a saved JSON file" in message
+    assert "no saved copy of petition 1234 — try again later" in message
 
 
-def test_not_found_is_not_hidden_by_offline_copies(mirror):
-    with pytest.raises(NotFound):
-        load("239406", api(lambda r: httpx.Response(404)), FakeStore(), mirror)
+def test_not_found_without_a_copy_says_so(mirror):
+    with pytest.raises(NotFound, match="petition 1234 was not found"):
+        load("1234", api(lambda r: httpx.Response(404)), FakeStore(), mirror)
+
+
+def test_not_found_with_a_copy_shows_the_copy_and_says_why(mirror):
+    loaded = load("239406", api(lambda r: httpx.Response(404)), FakeStore(), mirror)
+    assert loaded.origin == "mirror" and "petition 239406 was not found on petition.parliament.uk" in loaded.note
 
 
 def test_bad_source_is_refused_before_any_request():
-    with pytest.raises(PetitionError, match="only https://petition.parliament.uk"):
+    with pytest.raises(PetitionError, match="only petition.parliament.uk petition links"):
         load("https://evil.example/petitions/1", api(lambda r: pytest.fail("no request expected")))
 
 
 def test_local_file(petition_files):
-    loaded = load(str(petition_files["603658"]))
+    loaded = load(str(petition_files["603658"]), files=True)
     assert isinstance(loaded, Loaded) and loaded.origin == "file" and len(loaded.petition.constituencies) == 153
     assert loaded.note.startswith("From a local file (data as of ")
 

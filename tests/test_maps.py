@@ -5,6 +5,7 @@ import pytest
 import shapely
 
 from geo.join import join_petition
+from geo.labels import plotly_text
 from geo.maps import (
     AREAS,
     DIVERGING,
@@ -162,3 +163,19 @@ def test_animation_has_a_frame_per_snapshot_on_one_scale(table):
     assert [f.name for f in fig.frames] == ["a", "b"]
     assert [s.label for s in fig.layout.sliders[0].steps] == ["a", "b"]
     assert fig.frames[1].data[0].z.mean() > fig.frames[0].data[0].z.mean()
+
+
+def test_hover_text_and_bar_labels_are_text_not_html(table):
+    import pandas as pd
+
+    from geo.maps import animated_choropleth, bar_chart
+
+    evil = '<a href="https://evil.example/mp">Evil MP</a>'
+    hostile = table.assign(mp=evil, name="<b>Seat</b>")
+    fig = choropleth(hostile, "signatures")
+    assert tuple(fig.data[0].customdata[0][:2]) == ("&lt;b&gt;Seat&lt;/b&gt;", plotly_text(evil))
+    animated = animated_choropleth([("a", hostile), ("b", hostile)], "signatures")
+    assert animated.data[0].text[0] == "&lt;b&gt;Seat&lt;/b&gt;"
+    bars = bar_chart(pd.DataFrame({"country": [evil, "France"], "signatures": [5, 3]}), "signatures", "country")
+    assert list(bars.data[0].y) == [plotly_text(evil), "France"]
+    assert "<a" not in bars.to_json() and "<a" not in fig.to_json()

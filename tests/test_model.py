@@ -7,7 +7,7 @@ from petitions.model import PetitionError, parse_petition, parse_petition_text, 
 
 
 def doc(kind="petition", **attrs):
-    base = {"action": "Do a thing", "signature_count": 12, "state": "open"}
+    base = {"action": "Do a thing", "signature_count": 12, "state": "open", "signatures_by_constituency": []}
     return {"links": {"self": "https://petition.parliament.uk/petitions/1.json"},
             "data": {"type": kind, "id": 1, "attributes": base | attrs}}
 
@@ -53,7 +53,7 @@ def test_null_mp_is_none_not_the_string_none():
 
 
 def test_codes_are_normalised():
-    p = parse_petition(doc(signatures_by_constituency=[{"ons_code": " e14000530 ", "signature_count": "7"}]))
+    p = parse_petition(doc(signatures_by_constituency=[{"ons_code": " e14000530 ", "signature_count": 7}]))
     assert p.constituencies[0].ons_code == "E14000530" and p.constituencies[0].signature_count == 7
     assert p.constituencies[0].name == " e14000530 "  # a nameless entry is labelled with its code
 
@@ -101,12 +101,12 @@ def test_archived_parliament_period(kind):
     ({"data": {"type": "petition", "id": "x", "attributes": {"action": "a", "signature_count": 1}}}, "data.id"),
     ({"data": {"type": "petition", "id": 1, "attributes": {"signature_count": 1}}}, "no 'action'"),
     ({"data": {"type": "petition", "id": 1, "attributes": {"action": "a"}}}, "no 'signature_count'"),
-    (doc(signature_count="many"), "signature_count is not a number"),
+    (doc(signature_count="many"), "signature_count is not a whole number"),
     (doc(signature_count=-3), "signature_count is negative"),
     (doc(signatures_by_constituency={"E14000530": 1}), "not a list of objects"),
     (doc(signatures_by_constituency=[{"name": "x", "signature_count": 1}]), "without 'ons_code'"),
     (doc(signatures_by_constituency=[{"ons_code": "E14000530", "signature_count": None}]),
-     "constituency signature_count is not a number"),
+     "constituency signature_count is not a whole number"),
 ])
 def test_non_petition_documents_are_refused_with_a_reason(bad, words):
     with pytest.raises(PetitionError) as err:
@@ -236,3 +236,119 @@ def test_debate_outcomes_as_the_official_site_words_them(petition_files, name, a
 def test_parliament_member_when_present(petition_files, given, period):
     p = parse_petition(amended(real(petition_files["239406"]), parliament=given))
     assert p.parliament_period == period
+
+
+def real_doc(petition_files, name="239406"):
+    return json.loads(petition_files[name].read_text())
+
+
+def with_attrs(doc, **changes):
+    doc = json.loads(json.dumps(doc))
+    doc["data"]["attributes"].update(changes)
+    return doc
+
+
+def first_count(doc, value, key="signature_count", field="signatures_by_constituency"):
+    doc = json.loads(json.dumps(doc))
+    doc["data"]["attributes"][field][0][key] = value
+    return doc
+
+
+# Bad files, by class: bytes of a file → words of the one-line refusal.
+BAD_FILES = {
+    "not UTF-8": (lambda d: json.dumps(d).replace("Russia", "Russ\u00eda").encode("latin-1"), "is not UTF-8 text"),
+    "deeply nested": (lambda d: b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+    "deeply nested inside": (lambda d: json.dumps(with_attrs(d, background=[[[[]]]])).encode()
+                             .replace(b"[[[[]]]]", b"[" * 50_000 + b"]" * 50_000), "nested too deeply"),
+    "1e400": (lambda d: json.dumps(d).replace('"signature_count": 14846', '"signature_count": 1e400').encode(),
+              "signature_count is not a whole number: inf"),
+    "NaN": (lambda d: json.dumps(d).replace('"signature_count": 14846', '"signature_count": NaN').encode(),
+            "not valid JSON (NaN is not a JSON number)"),
+    "an integer of 5000 digits": (lambda d: json.dumps(d).replace('"signature_count": 14846',
+                                                                  '"signature_count": ' + "9" * 5000).encode(),
+                                  "not valid JSON"),
+    "10^30 signatures": (lambda d: json.dumps(with_attrs(d, signature_count=10**30)).encode(),
+                         "signature_count is impossibly large"),
+    "10^30 in a constituency": (lambda d: json.dumps(first_count(d, 10**30)).encode(),
+                                "constituency signature_count is impossibly large"),
+    "negative count": (lambda d: json.dumps(first_count(d, -4)).encode(), "constituency signature_count is negative"),
+    "boolean count": (lambda d: json.dumps(first_count(d, True)).encode(),
+                      "constituency signature_count is not a whole number: True"),
+    "fractional count": (lambda d: json.dumps(first_count(d, 2.5)).encode(),
+                         "constituency signature_count is not a whole number: 2.5"),
+    "count as text": (lambda d: json.dumps(with_attrs(d, signature_count="14846")).encode(),
+                      "signature_count is not a whole number: '14846'"),
+    "country count a list": (lambda d: json.dumps(first_count(d, [1], field="signatures_by_country")).encode(),
+                             "country signature_count is not a whole number: a list"),
+    "numeric state": (lambda d: json.dumps(with_attrs(d, state=3)).encode(), "state is not text: 3"),
+    "numeric action": (lambda d: json.dumps(with_attrs(d, action=12)).encode(), "action is not text: 12"),
+    "object background": (lambda d: json.dumps(with_attrs(d, background={"a": 1})).encode(),
+                          "background is not text: an object"),
+    "numeric ONS code": (lambda d: json.dumps(first_count(d, 14000530, key="ons_code")).encode(),
+                         "constituency ons_code is not text: 14000530"),
+    "numeric MP": (lambda d: json.dumps(first_count(d, 5, key="mp")).encode(), "constituency mp is not text: 5"),
+    "duplicate ONS codes": (lambda d: json.dumps(first_count(d, d["data"]["attributes"]["signatures_by_constituency"]
+                                                              [1]["ons_code"], key="ons_code")).encode(),
+                            "is listed twice in 'signatures_by_constituency'"),
+    "duplicate after normalising": (lambda d: json.dumps(first_count(d, " " + d["data"]["attributes"]
+                                                                     ["signatures_by_constituency"][1]["ons_code"]
+                                                                     .lower(), key="ons_code")).encode(),
+                                    "is listed twice"),
+    "no constituency list": (lambda d: json.dumps(with_attrs(d, signatures_by_constituency=None)).encode(),
+                             "has 14,846 signatures but no 'signatures_by_constituency'"),
+    "renamed constituency list": (lambda d: json.dumps(d).replace('"signatures_by_constituency"',
+                                                                  '"signatures_by_constituencies"').encode(),
+                                  "no 'signatures_by_constituency'"),
+    "id zero": (lambda d: json.dumps(d).replace('"id": 239406', '"id": 0').encode(), "data.id is not a petition"),
+    "id boolean": (lambda d: json.dumps(d).replace('"id": 239406', '"id": true').encode(), "data.id is not a petition"),
+    "id of 10 digits": (lambda d: json.dumps(d).replace('"id": 239406', '"id": 1234567890').encode(),
+                        "data.id is not a petition"),
+    "id in other digits": (lambda d: json.dumps(d).replace('"id": 239406', '"id": "²³⁹"').encode(),
+                           "data.id is not a petition"),
+    "truncated": (lambda d: json.dumps(d).encode()[:5000], "is not valid JSON (line 1, column"),
+    "empty": (lambda d: b"", "is not valid JSON"),
+    "a list": (lambda d: b"[1, 2]", "expected a JSON object"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_FILES))
+def test_bad_files_are_refused_with_a_reason(petition_files, tmp_path, case):
+    make, words = BAD_FILES[case]
+    path = tmp_path / "bad.json"
+    path.write_bytes(make(real_doc(petition_files)))
+    with pytest.raises(PetitionError) as err:
+        read_petition_file(path)
+    message = str(err.value)
+    assert words in message and "\n" not in message and len(message) < 300, message
+
+
+@pytest.mark.parametrize("prefix", [b"\xef\xbb\xbf", b"  \n"])
+def test_a_byte_order_mark_or_blank_lines_are_accepted(petition_files, tmp_path, prefix):
+    path = tmp_path / "bom.json"
+    path.write_bytes(prefix + petition_files["239406"].read_bytes())
+    assert read_petition_file(path) == read_petition_file(petition_files["239406"])
+    assert parse_petition_text(path.read_bytes()) == read_petition_file(path)
+
+
+def test_whole_float_counts_are_read_as_integers(petition_files):
+    p = parse_petition(first_count(with_attrs(real_doc(petition_files), signature_count=14846.0), 7.0))
+    assert p.signature_count == 14846 and p.constituencies[0].signature_count == 7
+    assert isinstance(p.signature_count, int)
+
+
+def test_files_over_the_size_cap_are_refused_unread(tmp_path):
+    path = tmp_path / "big.json"
+    path.write_bytes(b" " * 2_000_001)
+    with pytest.raises(PetitionError, match="is larger than 2 MB"):
+        read_petition_file(path, max_bytes=2_000_000)
+
+
+@pytest.mark.parametrize("url, kept", [
+    ("https://www.parliament.uk/debate", True), ("javascript:alert(1)", False), ("http://example.com", False),
+    ("https://evil.example/a b", False), ("https://x.example/\"onmouseover=", False), ("https://", False),
+    ("https://user@evil.example/", False), (["https://a.example"], False), ("https://[::1/", False),
+])
+def test_only_https_links_are_kept(url, kept):
+    from petitions.model import https_url
+
+    assert (https_url(url) == url) is kept

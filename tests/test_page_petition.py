@@ -51,25 +51,85 @@ def test_shared_url_restores_the_view(fake_api):
     assert spec["data"][1]["locations"] == ["E14001063"]  # outlined
 
 
+def shown(markdown: str) -> str:
+    """Markdown source as the reader sees it: escapes and the auto-link breaker removed."""
+    return markdown.replace("\\", "").replace("\u2060", "")
+
+
 @pytest.mark.parametrize("typed, words", [
-    ("https://evil.example/petitions/1", "only https://petition.parliament.uk"),
-    ("abc", "not a petition number"),
-    ("99999999", "not found"),
-    ("/etc/passwd", "enter a petition number or a petition.parliament.uk link"),
+    ("https://evil.example/petitions/1", "only petition.parliament.uk petition links are accepted"),
+    ("abc", "not a petition number or petition.parliament.uk link: 'abc'"),
+    ("99999999", "petition 99999999 was not found"),
+    ("/etc/passwd", "not a petition number or petition.parliament.uk link: '/etc/passwd'"),
+    ("../../shared/data/petitions/332711.json", "not a petition number or petition.parliament.uk link"),
+    ("²³⁹⁴⁰⁶", "write petition numbers with the digits 0-9"),
+    ("0", "is not a petition number"),
+    ("-239406", "is not a petition number"),
+    ("1" * 5000, "at most 9 digits, not 5,000"),
+    ("https://[::1/petitions/1", "not a valid link"),
+    ("javascript:alert(1)", "not a petition number or petition.parliament.uk link"),
+    ("https://petition.parliament.uk@evil.example/petitions/1", "only petition.parliament.uk petition links"),
 ])
 def test_bad_input_shows_a_message_and_keeps_the_petition(fake_api, typed, words):
     at = app()
     at.text_input(key="petition_input").set_value(typed).run()
     assert not at.exception
-    assert any(words in e.value for e in at.sidebar.error)
+    errors = [shown(e.value) for e in at.sidebar.error]
+    assert len(errors) == 1 and words in errors[0] and len(errors[0]) < 200, errors
     assert title(at) == TITLE
 
 
-def test_typing_a_link_switches_petition(fake_api):
+def test_an_emptied_box_clears_the_message(fake_api):
     at = app()
-    at.text_input(key="petition_input").set_value("https://petition.parliament.uk/petitions/332711").run()
+    at.text_input(key="petition_input").set_value("abc").run()
+    assert len(at.sidebar.error) == 1
+    at.text_input(key="petition_input").set_value("").run()
+    assert not at.exception and len(at.sidebar.error) == 0 and title(at) == TITLE
+
+
+@pytest.mark.parametrize("value, words", [
+    ("../../shared/data/petitions/332711.json", "not a petition number or petition.parliament.uk link"),
+    ("/etc/shadow", "not a petition number or petition.parliament.uk link: '/etc/shadow'"),
+    ("99999999", "petition 99999999 was not found"),
+    ("①②③", "write petition numbers with the digits 0-9"),
+    ("x" * 3000, "not a petition number or petition.parliament.uk link: 'xxxx"),
+])
+def test_a_bad_petition_in_the_url_shows_the_reason(fake_api, value, words):
+    at = app(petition=value)
+    assert not at.exception and not title(at)
+    page = [shown(e.value) for e in at.main.error]
+    assert len(page) == 1 and page[0].startswith("No petition to show: ") and words in page[0], page
+    assert len(page[0]) < 300
+
+
+@pytest.mark.parametrize("value", ["0239406", "00239406", "https://petition.parliament.uk/petitions/239406",
+                                   "http://www.petition.parliament.uk/petitions/239406/signatures/new",
+                                   "https://petitionmap.unboxedconsulting.com/?petition=239406"])
+def test_a_petition_in_the_url_is_canonical_before_it_is_fetched(fake_api, value):
+    from dashboard import cache
+
+    at = app(petition=value)
+    assert not at.exception and title(at) == TITLE
+    assert at.query_params["petition"] == "239406"
+    assert [u for u in fake_api.seen if "/239406" in u] == ["https://petition.parliament.uk/petitions/239406.json"]
+    at2 = app(petition="0" + value if value.isdigit() else "239406")
+    assert not at2.exception and len([u for u in fake_api.seen if "/239406" in u]) == 1  # one cache entry
+    assert cache.petition(239406).petition.id == 239406
+
+
+@pytest.mark.parametrize("link", [
+    "https://petition.parliament.uk/petitions/332711", "https://petition.parliament.uk/petitions/332711/signatures/new",
+    "https://petition.parliament.uk/petitions/332711?reveal_response=yes", "http://www.petition.parliament.uk/petitions/332711/",
+    "petition.parliament.uk/petitions/332711#signatures", "https://petitionmap.unboxedconsulting.com/?petition=332711",
+    "0332711"])
+def test_typing_a_link_switches_petition(fake_api, link):
+    at = app()
+    at.text_input(key="petition_input").set_value(link).run()
     assert not at.exception and title(at) == "Reject the proposals for Junction 10 of the A3/M25"
     assert at.query_params["petition"] == "332711"
+    assert {u.split("?")[0] for u in fake_api.seen} <= {"https://petition.parliament.uk/petitions/239406.json",
+                                                        "https://petition.parliament.uk/petitions/332711.json",
+                                                        "https://petition.parliament.uk/petitions.json"}
 
 
 def test_unreachable_api_shows_the_saved_copy(fake_api):
@@ -86,8 +146,11 @@ def test_unreachable_api_without_a_store_shows_the_mirror_copy(fake_api, monkeyp
     monkeypatch.setattr(cache, "store", lambda: None)
     at = app()
     assert not at.exception and title(at) == TITLE
-    notes = [e.value for e in at.info]
-    assert notes == ["Offline: showing the local mirror's copy, data as of 11 Aug 2019 23:00 UTC."]
+    notes = [shown(e.value) for e in at.info]
+    assert len(notes) == 1
+    assert notes[0].startswith("Showing the local mirror's copy (data as of 11 Aug 2019 23:00 UTC, ")
+    assert notes[0].endswith("days old) because the live data could not be used: cannot reach petition.parliament.uk "
+                             "(no network?).")
     assert [b.proto.value for b in at.get("progress")] == [100, 14]
     assert len(map_spec(at)["data"][0]["locations"]) == 650
     assert fake_api.seen  # it did try the API first
@@ -162,7 +225,7 @@ def test_the_public_dump_layout_in_the_mirror_opens_offline(fake_api, mirror, tm
     fake_api.down = True
     at = app()
     assert not at.exception and title(at) == TITLE
-    assert "showing the saved copy, data as of 11 Aug 2019" in texts(at)  # seeded from the mirror
+    assert "copy (data as of 11 Aug 2019" in texts(at)  # the store's seeded copy or the mirror's own
 
 
 def test_a_refused_document_says_why_on_the_page(fake_api, tmp_path, monkeypatch):
@@ -173,7 +236,7 @@ def test_a_refused_document_says_why_on_the_page(fake_api, tmp_path, monkeypatch
     fake_api.down = True
     at = app()
     assert not at.exception
-    assert "No petition to show: petition 239406 has no 'action'" in at.error[-1].value
+    assert "the saved copy of petition 239406 was refused: petition 239406 has no 'action'" in shown(at.error[-1].value)
 
 
 def header_of(doc: dict) -> str:
@@ -257,3 +320,73 @@ def test_facts_lines(petition_files, name, today, line):
     from petitions.model import read_petition_file
 
     assert facts(read_petition_file(petition_files[name]), date.fromisoformat(today))[1] == line
+
+
+@pytest.fixture
+def page_on_fault_api(fault_api, monkeypatch, tmp_path):
+    """The app's API client reaches the fake API through $PETITIONMAP_API_BASE; sleeps and clock are faked."""
+    import streamlit as st
+
+    from dashboard import cache
+    from petitions.api import PetitionsAPI
+    from tests.fault_api import FakeClock
+
+    monkeypatch.setenv("PETITIONMAP_STORE", str(tmp_path / "app.sqlite"))
+    monkeypatch.setenv("PETITIONMAP_MIRROR", str(tmp_path / "no-mirror"))
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    clock = FakeClock()
+    client = PetitionsAPI(sleep=clock.sleep, timer=clock)
+    monkeypatch.setattr(cache, "api", lambda: client)
+    yield fault_api
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+@pytest.mark.parametrize("fault", ["404", "410", "429", "503", "reset", "truncated", "renamed-list", "50MB",
+                                   "wrong-id", "deep"])
+def test_api_faults_after_the_cache_expires_keep_the_petition(page_on_fault_api, fault):
+    import streamlit as st
+
+    from tests.fault_api import FAULTS
+
+    at = app()
+    assert not at.exception and title(at) == TITLE and not at.info  # live, and stored
+    page_on_fault_api.faults[239406] = fault
+    st.cache_data.clear()  # the 60 s cache has expired
+    at = app()
+    assert not at.exception and title(at) == TITLE
+    notes = [shown(e.value) for e in at.info]
+    assert len(notes) == 1 and notes[0].startswith("Showing the saved copy (data as of ") and FAULTS[fault] in notes[0]
+    assert [b.proto.value for b in at.get("progress")] == [100, 14]
+    assert len(map_spec(at)["data"][0]["locations"]) == 650
+
+
+def test_a_locked_store_never_takes_the_page_down(page_on_fault_api, monkeypatch):
+    import sqlite3
+
+    from dashboard import cache
+
+    class Locked:
+        def add(self, petition, fetched_at=None):
+            raise sqlite3.OperationalError("database is locked")
+
+        def latest_document(self, pid):
+            raise sqlite3.OperationalError("database is locked")
+
+        def petitions(self):
+            raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(cache, "store", lambda: Locked())
+    at = app()
+    assert not at.exception and title(at) == TITLE
+    assert any("History is off: this fetch was not saved (database is locked)" in shown(e.value) for e in at.info)
+
+
+def test_a_store_that_cannot_be_opened_says_history_is_off(page_on_fault_api, monkeypatch):
+    from dashboard import cache
+
+    monkeypatch.setattr(cache, "store", lambda: None)
+    at = app()
+    assert not at.exception and title(at) == TITLE
+    assert [shown(e.value) for e in at.info] == ["History is off: the snapshot store cannot be opened."]

@@ -25,7 +25,7 @@ try:
     items, last, source = listing.items, listing.last_page, "petition.parliament.uk"
 except PetitionError as exc:
     items, last = cache.offline_list(state, q.strip(), int(page), archived)
-    source = f"saved petitions and saved list pages (offline: {exc})"
+    source = f"saved petitions and saved list pages (offline: {ui.md_escape(str(exc))})"
 
 st.caption(f"Page {page:,}" + (f" of {last:,}" if last else "") + f" · {len(items):,} petitions · from {source}")
 rows = [{"Petition": i.action, "Signatures": i.signature_count,

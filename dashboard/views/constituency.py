@@ -30,12 +30,12 @@ if not code:
 rows = table.set_index("ons_code")
 row = rows.loc[code]
 of = len(table)
-st.header(row["name"])
-st.markdown(f"**MP:** {ui.mp_text(row)} · {ui.place(row)} · `{code}`")
+st.header(ui.md_escape(row["name"]))
+st.markdown(f"**MP:** {ui.md_escape(ui.mp_text(row))} · {ui.md_escape(ui.place(row))} · `{code}`")
 st.caption("MP as published by petition.parliament.uk with this petition's data.")
 ui.plain_text(f"Petition: {p.action}")
 if loaded.note:
-    st.info(loaded.note, icon=":material/cloud_off:")
+    st.info(ui.md_escape(loaded.note), icon=":material/cloud_off:")
 
 left, right = st.columns([3, 2], gap="medium")
 with left:
@@ -92,6 +92,6 @@ if result.set_name == "pcon2024":
         st.dataframe([{"Petition": i.action, "Signatures": i.signature_count, "State": i.state} for i in local],
                      hide_index=True, width="stretch")
     except PetitionError as exc:
-        st.caption(f"Live list of popular petitions here unavailable: {exc}")
+        st.caption(f"Live list of popular petitions here unavailable: {ui.md_escape(str(exc))}")
 
 ui.sync_url(petition=str(p.id), c=code)

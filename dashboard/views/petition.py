@@ -15,8 +15,8 @@ def constituency_panel(table, code: str) -> None:
     row = table.set_index("ons_code").loc[code]
     of = len(table)
     with st.container(border=True):
-        st.markdown(f"### {row['name']}")
-        st.caption(f"{ui.mp_text(row)} · {ui.place(row)} · {code}")
+        st.markdown(f"### {ui.md_escape(row['name'])}")
+        st.caption(ui.md_escape(f"{ui.mp_text(row)} · {ui.place(row)} · {code}"))
         cols = st.columns(2)
         cols[0].metric("Signatures", f"{int(row['signatures']):,}")
         cols[1].metric(f"Rank of {of}", ordinal(int(row["rank"])), help="by number of signatures")
@@ -141,6 +141,6 @@ with st.expander("All constituencies: table and downloads"):
 
 if result.unmatched:
     st.warning(f"{len(result.unmatched)} code(s) in the petition are not {result.set_name} constituencies: "
-               + ", ".join(result.unmatched))
+               + ui.md_escape(", ".join(result.unmatched[:20]) + (" …" if len(result.unmatched) > 20 else "")))
 
 ui.sync_url(petition=str(p.id), view=view, metric=metric, area=area, scheme=scheme, c=code or None)

@@ -102,8 +102,9 @@ def app_env(mirror: Path, store: Path) -> dict[str, str]:
     return env
 
 
-def start_app(mirror: Path, timeout: float = START_TIMEOUT) -> App:
-    """Start `streamlit run dashboard/app.py` on a free port; returns when /_stcore/health says ok."""
+def start_app(mirror: Path, timeout: float = START_TIMEOUT, env: dict[str, str] | None = None) -> App:
+    """Start `streamlit run dashboard/app.py` on a free port (`env`: extra variables); returns when
+    /_stcore/health says ok."""
     tmp = tempfile.TemporaryDirectory(prefix="petitionmap-browser-")
     folder = Path(tmp.name)
     port = free_port()
@@ -111,8 +112,8 @@ def start_app(mirror: Path, timeout: float = START_TIMEOUT) -> App:
     with open(log, "wb") as out:
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port)],
-            cwd=ROOT, env=app_env(mirror, folder / "history.sqlite"), stdout=out, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, start_new_session=True)
+            cwd=ROOT, env=app_env(mirror, folder / "history.sqlite") | (env or {}), stdout=out,
+            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
     app = App(f"http://127.0.0.1:{port}", process, log, folder / "history.sqlite", tmp)
     local = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # never through a proxy
     deadline = time.monotonic() + timeout
