@@ -116,7 +116,7 @@ def _labels(metric: str, uppers: list[float], shown: np.ndarray) -> list[str]:
             lo, top = (int(uppers[i - 1]) + 1 if i else int(shown.min())), int(hi)
             out.append(f"{lo:,}" if lo == top else f"{lo:,}–{top:,}")
         return out
-    fmt = _formatter([float(shown.min()), *uppers])
+    fmt = _formatter(uppers)
     out = []
     for i, hi in enumerate(uppers):
         lo = float(shown.min()) if i == 0 else uppers[i - 1]
