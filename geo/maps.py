@@ -48,7 +48,7 @@ NO_SIGNATURES = "#a3a3a3"  # its own class: a seat with none is not "a few"
 NO_CLASS = -1
 PROJECTION = "EPSG:27700"
 MAP_UNIT = 100.0  # metres per drawing unit: integer coordinates at 100 m
-MAP_TOLERANCE = 120.0  # metres; coverage simplification keeps shared edges shared
+MAP_TOLERANCE = 150.0  # metres; coverage simplification keeps shared edges shared
 HEX_SIZE = 10.0  # hex circumradius in drawing units
 LABEL_STOP = {"and", "of", "the", "upon", "on", "with", "in", "&"}
 
@@ -228,7 +228,7 @@ def geometry(table: gpd.GeoDataFrame, view: str, boundaries: gpd.GeoDataFrame | 
     outlines = []
     for region in dict.fromkeys(regions):
         merged = shapely.union_all(shapes[regions == region], grid_size=0.5 if view == "hex" else 1.0)
-        outlines.append(path_d(merged))
+        outlines.append(path_d(merged if view == "hex" else shapely.simplify(merged, 2.5)))
     frames = {}
     for area in AREAS:
         rows = filter_area(table, area)

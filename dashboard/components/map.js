@@ -1,7 +1,8 @@
 // The product's one map element (a Streamlit custom component v2, drawn in the page, no iframe).
 // Geometry arrives once per set and view as a static JSON file of pre-projected SVG paths; each
 // rerun brings only classes and figures for the seats. Every text from data is set as textContent.
-const GEOMETRY = new Map();  // url -> Promise of the geometry document (shared by every map on the page)
+// url -> Promise of the geometry document, shared by every map on the page (the loader starts the fetch).
+const GEOMETRY = (globalThis.__petitionmapGeometry ??= new Map());
 const MAPS = new WeakMap();  // parentElement -> map instance
 const SVGNS = "http://www.w3.org/2000/svg";
 const METRIC_LABELS = {signatures: "Signatures", per_1000: "Per 1,000", index: "Index vs UK"};
@@ -38,12 +39,10 @@ class PetitionMap {
     this.stage = el("div", {class: "pm-stage"});
     this.svg = el("svg:svg", {class: "pm-svg", tabindex: "0", role: "group", preserveAspectRatio: "xMidYMid meet",
                               "aria-roledescription": "map"});
-    this.gSeats = el("svg:g", {class: "pm-seats"});
-    this.gOutlines = el("svg:g", {class: "pm-outlines"});
-    this.gLabels = el("svg:g", {class: "pm-labels", "aria-hidden": "true"});
+    this.views = new Map();  // geometry url -> its drawing (kept, so switching views back is instant)
     this.selPath = el("svg:path", {class: "pm-selected"});
     this.focusPath = el("svg:path", {class: "pm-focus"});
-    this.svg.append(this.gSeats, this.gOutlines, this.gLabels, this.selPath, this.focusPath);
+    this.svg.append(this.selPath, this.focusPath);
     this.tip = el("div", {class: "pm-tip", role: "status", "aria-live": "polite"});
     this.tip.hidden = true;
     this.zoom = el("div", {class: "pm-zoom"});
@@ -111,22 +110,33 @@ class PetitionMap {
   // ---- drawing -----------------------------------------------------------------------------------------
   draw() {
     const g = this.geo;
-    this.root.dataset.view = g.view;
-    this.gSeats.replaceChildren();
-    this.seats = g.paths.map((d, i) => {
-      const p = el("svg:path", {d, class: "pm-seat", "data-i": i, "data-code": g.codes[i]});
-      this.gSeats.append(p);
-      return p;
-    });
-    this.gOutlines.replaceChildren(...g.outlines.map(d => el("svg:path", {d})));
-    this.gLabels.replaceChildren();
-    if (g.labels.length) {
+    let v = this.views.get(this.geoUrl);
+    if (!v) {
+      v = {g: el("svg:g", {class: "pm-view"}), seats: []};
+      const seats = el("svg:g", {class: "pm-seats"});
+      v.seats = g.paths.map((d, i) => {
+        const p = el("svg:path", {d, class: "pm-seat", "data-i": i, "data-code": g.codes[i]});
+        seats.append(p);
+        return p;
+      });
+      const outlines = el("svg:g", {class: "pm-outlines"});
+      outlines.append(...g.outlines.map(d => el("svg:path", {d})));
+      v.labels = el("svg:g", {class: "pm-labels", "aria-hidden": "true"});
       g.labels.forEach((text, i) => {
         const [x, y] = g.centres[i];
-        this.gLabels.append(el("svg:text", {x, y, "font-size": g.hex * 0.5, "data-i": i}, text));
+        v.labels.append(el("svg:text", {x, y, "font-size": g.hex * 0.5, "data-i": i}, text));
       });
+      v.g.append(seats, outlines, v.labels);
+      this.svg.insertBefore(v.g, this.selPath);
+      this.views.set(this.geoUrl, v);
     }
+    for (const other of this.views.values()) other.g.classList.toggle("pm-on", other === v);
+    this.seats = v.seats;
+    this.gLabels = v.labels;
+    this.root.dataset.view = g.view;
     this.root.dataset.count = String(this.seats.length);
+    // The other view's geometry, fetched while the browser is idle after the first view has settled.
+    for (const url of Object.values(this.data.geometry)) setTimeout(() => load(url).catch(() => {}), 2500);
   }
 
   layer() {
@@ -292,8 +302,9 @@ class PetitionMap {
     this.svg.setAttribute("viewBox", this.box.join(" "));
     this.root.dataset.box = this.box.join(" ");
     const scale = this.scale();
-    this.gLabels.classList.toggle("pm-on", !!this.geo.hex && scale >= LABELS_AT);
-    this.root.dataset.labels = this.gLabels.classList.contains("pm-on") ? "on" : "off";
+    const on = !!this.geo.hex && scale >= LABELS_AT;
+    this.gLabels.classList.toggle("pm-show", on);
+    this.root.dataset.labels = on ? "on" : "off";
   }
 
   scale() {  // screen px per drawing unit (viewBox meets the svg box)

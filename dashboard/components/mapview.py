@@ -38,10 +38,19 @@ def script_url() -> str:
     return write_static("map", ".js", js.replace('"/*CSS*/"', json.dumps(css)))
 
 
-# A small module that imports the cached script (a component's own JS travels with every rerun).
-_LOADER = ("export default async function (args) {\n"
-           f"  const m = await import(new URL({json.dumps(script_url())}, location.origin).href);\n"
-           "  return m.default(args);\n}\n")
+# A small module that starts the geometry download and imports the cached script (a component's own JS
+# travels with every rerun, so it stays this small).
+_LOADER = """export default async function (args) {
+  const geometry = (globalThis.__petitionmapGeometry ??= new Map());
+  const d = args.data || {}, urls = d.geometry || {}, url = urls[(d.state || {}).view] || urls.map;
+  if (url && !geometry.has(url)) geometry.set(url, fetch(url).then(r => {
+    if (!r.ok) throw new Error(`map geometry ${r.status}`);
+    return r.json();
+  }).catch(e => { geometry.delete(url); throw e; }));
+  const m = await import(new URL(SCRIPT, location.origin).href);
+  return m.default(args);
+}
+""".replace("SCRIPT", json.dumps(script_url()))
 _COMPONENT = st.components.v2.component("petitionmap_map", js=_LOADER, isolate_styles=False)
 
 

@@ -1,5 +1,7 @@
 """Petition page: progress toward the thresholds beside the map of where it is signed."""
 
+import re
+
 import streamlit as st
 
 from dashboard import cache, ui
@@ -30,6 +32,21 @@ def constituency_panel(table, code: str) -> None:
         rates["the UK"] = rate_per_1000(table)
         st.markdown(f"Per 1,000 residents: **{row['per_1000']:.2f}** here · "
                     + " · ".join(f"{v:.2f} in {k}" for k, v in rates.items()))
+
+
+def markdown_table(frame, columns: dict[str, str]) -> str:
+    """A Markdown table of some columns; text is escaped (names come from the petition's data)."""
+    def cell(value) -> str:
+        if isinstance(value, float):
+            return f"{value:,.2f}"
+        if isinstance(value, int) or hasattr(value, "dtype"):
+            return f"{int(value):,}"
+        return re.sub(r"([\\`*_{}\[\]()#+\-.!|$<>~&])", r"\\\1", str(value)).replace("\n", " ")
+    columns = {k: v for k, v in columns.items() if k in frame}
+    head = "| " + " | ".join(columns.values()) + " |\n|" + "".join(
+        " ---: |" if frame[c].dtype.kind in "if" else " --- |" for c in columns) + "\n"
+    return head + "".join("| " + " | ".join(cell(v) for v in row) + " |\n"
+                          for row in frame[list(columns)].itertuples(index=False))
 
 
 def rate_per_1000(rows) -> float:
@@ -76,13 +93,10 @@ with right:
 
 st.subheader(f"Top 10 in {'the UK' if area == 'UK' else area}")
 st.caption(f"by {METRICS[metric].lower()}")
-top = filter_area(table, area).nlargest(10, metric)[["name", "signatures", "per_1000", "index"]]
-st.dataframe(top.rename(columns={"name": "Constituency", "signatures": "Signatures",
-                                 "per_1000": "Per 1,000", "index": "Index vs UK"}),
-             hide_index=True, width="stretch",
-             column_config={"Signatures": st.column_config.NumberColumn(format="localized"),
-                            "Per 1,000": st.column_config.NumberColumn(format="%.2f"),
-                            "Index vs UK": st.column_config.NumberColumn(format="%.2f")})
+top = filter_area(table, area).nlargest(10, metric)
+# Small tables as Markdown: the page's first view loads no table (Arrow) bundle, so the map draws sooner.
+st.markdown(markdown_table(top, {"name": "Constituency", "signatures": "Signatures", "per_1000": "Per 1,000",
+                                 "index": "Index vs UK"}))
 
 st.subheader("Breakdowns")
 split = totals(p)
@@ -90,28 +104,24 @@ st.caption(f"Of {split['total']:,} signatures, {split['constituencies']:,} are m
            f"{split['abroad']:,} come from abroad and {split['unmatched']:,} are from the UK but unmatched "
            "(e.g. unrecognised postcodes). Constituency and map figures exclude signatures from abroad.")
 nations, regions, countries = st.tabs(["By nation", "By region", "From abroad"])
-columns = {"nation": "Nation", "region": "Region",
-           "signatures": st.column_config.NumberColumn("Signatures", format="localized"),
-           "population": st.column_config.NumberColumn("Residents", format="localized"),
-           "per_1000": st.column_config.NumberColumn("Per 1,000 residents", format="%.2f")}
+columns = {"nation": "Nation", "region": "Region", "signatures": "Signatures", "population": "Residents",
+           "per_1000": "Per 1,000"}
 with nations:
-    st.dataframe(by_nation(table), hide_index=True, width="stretch", column_config=columns)
+    st.markdown(markdown_table(by_nation(table), columns))
 with regions:
     region_table, source = by_region(p, table)
-    st.dataframe(region_table, hide_index=True, width="stretch", column_config=columns)
+    st.markdown(markdown_table(region_table, columns))
     st.caption(f"Regional counts {source}.")
 with countries:
     foreign = abroad(p)
     if foreign.empty:
         st.write("No signatures from abroad.")
     else:
-        # A bar inside the table rather than a chart: no charting bundle on the petition page's first view.
-        st.dataframe(foreign, hide_index=True, width="stretch", column_config={
-            "signatures": st.column_config.ProgressColumn("Signatures", format="%d", min_value=0,
-                                                          max_value=int(foreign["signatures"].max()))})
+        st.markdown(markdown_table(foreign, {"country": "Country", "code": "Code", "signatures": "Signatures"}))
 
 with st.expander("All constituencies: table and downloads"):
-    st.dataframe(export_table(result), hide_index=True, width="stretch")
+    if st.toggle("Show the table of every constituency", key="all_table"):
+        st.dataframe(export_table(result), hide_index=True, width="stretch")
     shown = {"metric": metric, "view": view, "area": area, "scheme": scheme, "selected": code or None}
     stem = f"petition-{p.id}-{metric}-{view}-{area.lower().replace(' ', '-')}"
     cols = st.columns(4)

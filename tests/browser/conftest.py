@@ -33,11 +33,11 @@ DRAW_TIMEOUT = 30_000  # ms for a map to draw or redraw
 # The map element (dashboard/components/map.js): one path.pm-seat per constituency in the first .pm-map;
 # its data-* attributes say what is drawn (view, metric, area, frame box, selection, labels).
 JS_COUNT = ("() => { const m = document.querySelector('.pm-map');"
-            " return m && !m.dataset.loading ? m.querySelectorAll('path.pm-seat').length : 0; }")
+            " return m && !m.dataset.loading ? m.querySelectorAll('.pm-view.pm-on path.pm-seat').length : 0; }")
 JS_STATE = """() => {
   const m = document.querySelector('.pm-map');
   if (!m) return null;
-  const paths = [...m.querySelectorAll('path.pm-seat')];
+  const paths = [...m.querySelectorAll('.pm-view.pm-on path.pm-seat')];
   return {count: paths.length, first: paths.length ? paths[0].getAttribute('d').slice(0, 80) : '',
           fills: paths.map(p => p.getAttribute('fill')).join(' '),
           ticks: [...m.querySelectorAll('.pm-legend li')].map(e => e.textContent).join('|'),
@@ -47,7 +47,7 @@ JS_STATE = """() => {
 }"""
 # A point inside the i-th constituency that the pointer really hits there, with its ONS code.
 JS_INSIDE = """(i) => {
-  const p = document.querySelector('.pm-map').querySelectorAll('path.pm-seat')[i];
+  const p = document.querySelector('.pm-map').querySelectorAll('.pm-view.pm-on path.pm-seat')[i];
   const r = p.getBoundingClientRect(), m = p.getScreenCTM().inverse();
   for (const f of [0.5, 0.45, 0.55, 0.4, 0.6, 0.35, 0.65, 0.3, 0.7, 0.25, 0.75, 0.2, 0.8])
     for (const g of [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8]) {
@@ -58,7 +58,7 @@ JS_INSIDE = """(i) => {
   return null;
 }"""
 # Index of the seat path of an ONS code (-1 when not drawn).
-JS_INDEX_OF = """(code) => [...document.querySelector('.pm-map').querySelectorAll('path.pm-seat')]
+JS_INDEX_OF = """(code) => [...document.querySelector('.pm-map').querySelectorAll('.pm-view.pm-on path.pm-seat')]
   .findIndex(p => p.dataset.code === code)"""
 
 
@@ -102,15 +102,15 @@ def app_env(mirror: Path, store: Path) -> dict[str, str]:
     return env
 
 
-def start_app(mirror: Path, timeout: float = START_TIMEOUT) -> App:
-    """Start `streamlit run dashboard/app.py` on a free port; returns when /_stcore/health says ok."""
+def start_app(mirror: Path, timeout: float = START_TIMEOUT, script: str = "dashboard/app.py") -> App:
+    """Start `streamlit run <script>` on a free port; returns when /_stcore/health says ok."""
     tmp = tempfile.TemporaryDirectory(prefix="petitionmap-browser-")
     folder = Path(tmp.name)
     port = free_port()
     log = folder / "app.log"
     with open(log, "wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port)],
+            [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port)],
             cwd=ROOT, env=app_env(mirror, folder / "history.sqlite"), stdout=out, stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL, start_new_session=True)
     app = App(f"http://127.0.0.1:{port}", process, log, folder / "history.sqlite", tmp)

@@ -157,7 +157,7 @@ def test_zoom_presets_wheel_drag_and_reset(page, app):
 def test_hex_labels_are_readable_when_zoomed(page, app, constituency_sets):
     state = open_page(page, f"{app.url}/?view=hex&area=London")
     assert state["view"] == "hex" and state["labels"] == "on" and state["count"] == 650
-    labels = page.evaluate("""() => [...document.querySelectorAll('.pm-labels text')].map(t => {
+    labels = page.evaluate("""() => [...document.querySelectorAll('.pm-view.pm-on .pm-labels text')].map(t => {
         const r = t.getBoundingClientRect(); return {text: t.textContent, h: r.height, w: r.width}; })""")
     assert len(labels) == 650
     shown = [lab for lab in labels if lab["h"] > 0]
@@ -166,7 +166,7 @@ def test_hex_labels_are_readable_when_zoomed(page, app, constituency_sets):
     _, text = hover(page, index)
     assert text.splitlines()[0] == "Cities of London and Westminster"  # full name on hover
     assert "CitLW" in [lab["text"] for lab in labels]
-    assert page.locator(".pm-outlines path").count() == 12  # region outlines
+    assert page.locator(".pm-view.pm-on .pm-outlines path").count() == 12  # region outlines
     screenshot(page, "07-hex-labels-london")
     page.locator(".pm-bar select").first.select_option("UK")
     assert wait_for_redraw(page, state, ("box",))["labels"] == "off"  # too small to read at UK size
