@@ -18,7 +18,7 @@ from petitions import loader
 from petitions.api import ListItem, ListPage, PetitionsAPI
 from petitions.model import Petition, PetitionError, parse_petition
 
-PLOTLY_CONFIG = {"topojsonURL": "/app/static/", "displaylogo": False, "scrollZoom": False,
+PLOTLY_CONFIG = {"displaylogo": False, "scrollZoom": False,
                  "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 
 
