@@ -302,6 +302,9 @@ class PetitionMap {
     this.svg.setAttribute("viewBox", this.box.join(" "));
     this.root.dataset.box = this.box.join(" ");
     const scale = this.scale();
+    // At the home frame a one-finger swipe scrolls the page (a phone's map is nearly a screen wide);
+    // zoomed in, it pans the map.
+    this.stage.style.touchAction = this.box[2] < this.home()[2] * 0.98 ? "none" : "pan-y";
     const on = !!this.geo.hex && scale >= LABELS_AT;
     this.gLabels.classList.toggle("pm-show", on);
     this.root.dataset.labels = on ? "on" : "off";

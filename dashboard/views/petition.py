@@ -70,10 +70,6 @@ if st.session_state["c"] not in names:
 
 # Map first: title and progress beside the map on a wide screen; on a phone the map follows them.
 left, right = st.columns([2, 3], gap="medium")
-with left:
-    ui.header(p, loaded)
-    ui.progress(p)
-
 with right:
     values, sentence = cache.values(p, result)
     view, metric, area, scheme = (st.session_state[k] for k in ("view", "metric", "area", "scheme"))
@@ -90,6 +86,10 @@ with right:
     st.session_state["selected"] = code
     if code:
         constituency_panel(table, code)
+
+with left:  # filled after the map, so that the map's message reaches the browser first
+    ui.header(p, loaded)
+    ui.progress(p)
 
 st.subheader(f"Top 10 in {'the UK' if area == 'UK' else area}")
 st.caption(f"by {METRICS[metric].lower()}")
