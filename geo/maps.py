@@ -87,8 +87,6 @@ def legend_classes(values: pd.Series | np.ndarray, metric: str, scheme: Scheme =
             colours = DIVERGING
         else:
             uppers = class_breaks(shown, scheme, k=6)
-            if metric in ("signatures", "growth"):
-                uppers = sorted({float(math.ceil(u - 1e-9)) for u in uppers})
             colours = _spread(SEQUENTIAL, len(uppers))
         raw = np.minimum(np.searchsorted(np.asarray(uppers), v, side="left"), len(uppers) - 1)
         used = sorted(set(raw[on].tolist()))

@@ -236,3 +236,17 @@ def test_frames_share_one_scale(table):
     assert grew > 300 and b["values"][codes.index("E14000602")] == 300
     with pytest.raises(ValueError, match="no frames"):
         frame_layers([], "signatures", codes, title="x")
+
+
+@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("scheme", list(SCHEMES))
+def test_count_labels_hold_exactly_their_members(seed, scheme):
+    counts = np.random.default_rng(seed).negative_binomial(1, 0.02, size=650)  # skewed, many zeros
+    cls, legend = legend_classes(counts, "signatures", scheme)
+    for k, entry in enumerate(e for e in legend if e["colour"] != NO_SIGNATURES):
+        members = counts[cls == k]
+        lo, hi = (bounds(entry["label"]) * 2)[:2] if "–" not in entry["label"] else bounds(entry["label"])
+        assert members.size and lo <= members.min() and members.max() <= hi
+    tops = [bounds(e["label"])[-1] for e in legend if e["colour"] != NO_SIGNATURES]
+    lows = [bounds(e["label"])[0] for e in legend if e["colour"] != NO_SIGNATURES]
+    assert all(b == a + 1 for a, b in zip(tops, lows[1:]))  # integer bounds that meet, never overlap
