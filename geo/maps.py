@@ -87,6 +87,8 @@ def legend_classes(values: pd.Series | np.ndarray, metric: str, scheme: Scheme =
             colours = DIVERGING
         else:
             uppers = class_breaks(shown, scheme, k=6)
+            if scheme == "quantiles":
+                uppers = _split_top(shown, uppers, k=6)
             colours = _spread(SEQUENTIAL, len(uppers))
         raw = np.minimum(np.searchsorted(np.asarray(uppers), v, side="left"), len(uppers) - 1)
         used = sorted(set(raw[on].tolist()))
@@ -97,6 +99,21 @@ def legend_classes(values: pd.Series | np.ndarray, metric: str, scheme: Scheme =
     if (~on).any():
         entries.append({"label": zero_label, "colour": NO_SIGNATURES})
     return cls, entries
+
+
+def _split_top(values: np.ndarray, uppers: list[float], k: int) -> list[float]:
+    """Quantiles of very local petitions collapse ("1 | 2 | 3 | 4–455"): split the top class by its own
+    quantiles until there are k classes or it holds one value, so 455 does not look like 4."""
+    while len(uppers) < k:
+        below = uppers[-2] if len(uppers) > 1 else -np.inf
+        top = values[values > below]
+        if np.unique(top).size < 2:
+            break
+        more = [b for b in class_breaks(top, "quantiles", k=k - len(uppers) + 1) if b > below]
+        if len(more) < 2:
+            break
+        uppers = uppers[:-1] + more
+    return uppers
 
 
 def _labels(metric: str, uppers: list[float], shown: np.ndarray) -> list[str]:
