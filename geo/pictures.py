@@ -17,7 +17,7 @@ from geo.metrics import Scheme
 from petitions.model import Petition
 
 WIDTH, HEIGHT = 1000, 1250
-FONT = "DejaVu Sans, Source Sans Pro, Arial, sans-serif"
+FONT = "DejaVu Sans, Liberation Sans, Source Sans Pro, Arial, sans-serif"
 
 
 @lru_cache(maxsize=4)

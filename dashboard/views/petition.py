@@ -1,7 +1,5 @@
 """Petition page: progress toward the thresholds beside the map of where it is signed."""
 
-import re
-
 import streamlit as st
 
 from dashboard import cache, ui
@@ -32,21 +30,6 @@ def constituency_panel(table, code: str) -> None:
         rates["the UK"] = rate_per_1000(table)
         st.markdown(f"Per 1,000 residents: **{row['per_1000']:.2f}** here · "
                     + " · ".join(f"{v:.2f} in {k}" for k, v in rates.items()))
-
-
-def markdown_table(frame, columns: dict[str, str]) -> str:
-    """A Markdown table of some columns; text is escaped (names come from the petition's data)."""
-    def cell(value) -> str:
-        if isinstance(value, float):
-            return f"{value:,.2f}"
-        if isinstance(value, int) or hasattr(value, "dtype"):
-            return f"{int(value):,}"
-        return re.sub(r"([\\`*_{}\[\]()#+\-.!|$<>~&])", r"\\\1", str(value)).replace("\n", " ")
-    columns = {k: v for k, v in columns.items() if k in frame}
-    head = "| " + " | ".join(columns.values()) + " |\n|" + "".join(
-        " ---: |" if frame[c].dtype.kind in "if" else " --- |" for c in columns) + "\n"
-    return head + "".join("| " + " | ".join(cell(v) for v in row) + " |\n"
-                          for row in frame[list(columns)].itertuples(index=False))
 
 
 def rate_per_1000(rows) -> float:
@@ -95,7 +78,7 @@ st.subheader(f"Top 10 in {'the UK' if area == 'UK' else area}")
 st.caption(f"by {METRICS[metric].lower()}")
 top = filter_area(table, area).nlargest(10, metric)
 # Small tables as Markdown: the page's first view loads no table (Arrow) bundle, so the map draws sooner.
-st.markdown(markdown_table(top, {"name": "Constituency", "signatures": "Signatures", "per_1000": "Per 1,000",
+st.markdown(ui.markdown_table(top, {"name": "Constituency", "signatures": "Signatures", "per_1000": "Per 1,000",
                                  "index": "Index vs UK"}))
 
 st.subheader("Breakdowns")
@@ -107,17 +90,19 @@ nations, regions, countries = st.tabs(["By nation", "By region", "From abroad"])
 columns = {"nation": "Nation", "region": "Region", "signatures": "Signatures", "population": "Residents",
            "per_1000": "Per 1,000"}
 with nations:
-    st.markdown(markdown_table(by_nation(table), columns))
+    st.markdown(ui.markdown_table(by_nation(table), columns))
 with regions:
     region_table, source = by_region(p, table)
-    st.markdown(markdown_table(region_table, columns))
+    st.markdown(ui.markdown_table(region_table, columns))
     st.caption(f"Regional counts {source}.")
 with countries:
     foreign = abroad(p)
     if foreign.empty:
         st.write("No signatures from abroad.")
     else:
-        st.markdown(markdown_table(foreign, {"country": "Country", "code": "Code", "signatures": "Signatures"}))
+        st.markdown(ui.markdown_table(foreign.head(15), {"country": "Country", "signatures": "Signatures"}))
+        if len(foreign) > 15:
+            st.caption(f"The 15 countries with most signatures, of {len(foreign)} with any.")
 
 with st.expander("All constituencies: table and downloads"):
     if st.toggle("Show the table of every constituency", key="all_table"):
