@@ -145,12 +145,14 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 cold = navigate(browser, url, wait_for_map)[0]  # loads the sets, writes the geometry files
                 navigate(browser, bare.url, bare_ready)
-                maps, bares, loads = [], [], []
+                maps, bares, loads, bare_loads = [], [], [], []
                 for _ in range(args.runs):  # interleaved, so both see the same machine
                     seconds, size, seen = navigate(browser, url, wait_for_map)
                     maps.append(seconds)
                     loads.append((size, seen))
-                    bares.append(navigate(browser, bare.url, bare_ready)[0])
+                    seconds, size, _ = navigate(browser, bare.url, bare_ready)
+                    bares.append(seconds)
+                    bare_loads.append(size)
                 timings = {name: switches(browser, url, args.runs, act, keys) for name, act, keys in (
                     ("metric switch", metric, ("title",)), ("view switch", view, ("view",)),
                     ("area switch", area, ("box",)),
@@ -177,7 +179,8 @@ def main(argv: list[str] | None = None) -> int:
     geometry = [u.rsplit("/", 1)[-1] for u in seen if "/app/static/geo/" in u]
     print(f"bytes of a first load of the petition page (median): {size / 1e6:.2f} MB in {len(seen)} requests   "
           f"[target ≤ {BYTES_TARGET / 1e6:g} MB] {mark(size <= BYTES_TARGET)}   Plotly bundle: "
-          + ("none" if not plotly else ", ".join(plotly)))
+          + ("none" if not plotly else ", ".join(plotly))
+          + f"   (bare Streamlit page: {statistics.median(bare_loads) / 1e6:.2f} MB)")
     print(f"  static map files fetched: {', '.join(geometry)}")
     for fmt, ms in exports().items():
         print(f"{fmt.upper()} export (median of 5): {ms:.0f} ms   [target ≤ {EXPORT_TARGET_MS:.0f} ms] "
