@@ -249,7 +249,11 @@ def geometry(table: gpd.GeoDataFrame, view: str, boundaries: gpd.GeoDataFrame | 
         rows = filter_area(table, area)
         frames[area] = _frame(shapes[rows.index.to_numpy()], pad=HEX_SIZE if view == "hex" else 30)
     centres = shapely.get_coordinates(shapely.point_on_surface(shapes)).round(1).tolist()
+    nation_names, region_names = list(dict.fromkeys(table["nation"])), list(dict.fromkeys(table["region"]))
     return {"set": set_name, "view": view, "codes": table["ons_code"].tolist(), "names": table["name"].tolist(),
+            "nations": nation_names, "regions": region_names,
+            "nation": [nation_names.index(n) for n in table["nation"]],
+            "region": [region_names.index(r) for r in table["region"]],
             "labels": [abbreviation(n) for n in table["name"]] if view == "hex" else [],
             "paths": [path_d(s) for s in shapes], "centres": centres, "outlines": outlines,
             "frames": frames, "hex": HEX_SIZE if view == "hex" else 0}

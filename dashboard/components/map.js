@@ -158,11 +158,14 @@ class PetitionMap {
     const colours = L.legend.map(e => e.colour);
     const grey = colours[colours.length - 1];
     const focus = this.data.focus ? new Set(this.data.focus) : null;
+    const g = this.geo, shown = this.state.area || "UK";
+    const outside = i => focus ? !focus.has(codes[i])
+      : shown !== "UK" && g.nations[g.nation[i]] !== shown && g.regions[g.region[i]] !== shown;
     for (let i = 0; i < this.seats.length; i++) {
       const c = L.cls[i];
       const p = this.seats[i];
       p.setAttribute("fill", c === "z" || c === undefined ? grey : colours[+c]);
-      p.classList.toggle("pm-muted", !!focus && !focus.has(codes[i]));
+      p.classList.toggle("pm-muted", outside(i));
     }
     this.root.dataset.metric = this.state.metric || "";
     this.root.dataset.scheme = this.state.scheme || "";

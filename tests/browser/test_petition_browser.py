@@ -128,6 +128,7 @@ def test_zoom_presets_wheel_drag_and_reset(page, app):
     page.locator(".pm-bar select").first.select_option("London")
     london = wait_for_redraw(page, before, ("box",))
     assert london["area"] == "London" and london["count"] == 650
+    assert page.locator(".pm-view.pm-on path.pm-seat:not(.pm-muted)").count() == 73  # London stands out
     page.wait_for_url(re.compile(r"[?&]area=London(&|$)"))
     page.get_by_text("Top 10 in London").wait_for()
     uk = [float(v) for v in before["box"].split()]
