@@ -123,6 +123,29 @@ def exports() -> dict[str, float]:
     return {fmt: median_ms(lambda f=fmt: map_image(p, result, "per_1000", fmt=f), 5) for fmt in ("png", "svg")}
 
 
+def payloads() -> list[str]:
+    """What travels once (geometry) and on every rerun (the map's data), per view."""
+    import gzip
+    import json
+
+    from geo.join import join_petition
+    from geo.maps import map_values
+    from geo.pictures import set_geometry
+    from petitions.model import read_petition_file
+
+    result = join_petition(read_petition_file(mirror() / "petitions" / f"{PETITION}.json"))
+    lines = []
+    for view in ("map", "hex"):
+        doc = json.dumps(set_geometry(result.set_name, view), separators=(",", ":")).encode()
+        lines.append(f"geometry file {result.set_name}-{view}, fetched once: {len(doc) / 1000:.0f} kB "
+                     f"({len(gzip.compress(doc)) / 1000:.0f} kB gzipped)")
+    values = map_values(result.table, set_geometry(result.set_name, "map")["codes"])
+    ms = median_ms(lambda: map_values(result.table, set_geometry(result.set_name, "map")["codes"]), 5)
+    lines.append(f"map data sent on each rerun (classes of 3 metrics × schemes, hover figures): "
+                 f"{len(json.dumps(values)) / 1000:.0f} kB, computed in {ms:.0f} ms (median of 5, cached per petition)")
+    return lines
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_browser", description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
@@ -182,6 +205,8 @@ def main(argv: list[str] | None = None) -> int:
           + ("none" if not plotly else ", ".join(plotly))
           + f"   (bare Streamlit page: {statistics.median(bare_loads) / 1e6:.2f} MB)")
     print(f"  static map files fetched: {', '.join(geometry)}")
+    for line in payloads():
+        print(line)
     for fmt, ms in exports().items():
         print(f"{fmt.upper()} export (median of 5): {ms:.0f} ms   [target ≤ {EXPORT_TARGET_MS:.0f} ms] "
               f"{mark(ms <= EXPORT_TARGET_MS)}")
