@@ -198,13 +198,14 @@ class PetitionMap {
   // ---- controls -----------------------------------------------------------------------------------
   buildBar() {
     const want = this.data.controls || [];
-    const key = JSON.stringify([want, this.state, this.data.areas, this.data.values && Object.keys(this.data.values.classes)]);
-    if (key === this.barKey) return;
+    // Built once; later state changes update it in place, so a focused control keeps the focus.
+    const key = JSON.stringify([want, this.data.areas]);
+    if (key === this.barKey) { this.syncBar(); return; }
     this.barKey = key;
     this.bar.replaceChildren();
     this.bar.hidden = !want.length;
     const group = (name, label, options) => {
-      const box = el("div", {class: "pm-group", role: "radiogroup", "aria-label": label});
+      const box = el("div", {class: "pm-group", role: "radiogroup", "aria-label": label, "data-name": name});
       for (const [value, text] of Object.entries(options)) {
         const b = el("button", {type: "button", role: "radio", "aria-checked": String(this.state[name] === value),
                                 "data-value": value}, text);
@@ -213,7 +214,7 @@ class PetitionMap {
       }
       this.bar.append(box);
     };
-    const select = (name, label, options, disabled) => {
+    const select = (name, label, options) => {
       const wrap = el("label", {class: "pm-select"});
       wrap.append(el("span", {}, label));
       const s = el("select", {"aria-label": label});
@@ -222,7 +223,7 @@ class PetitionMap {
         if (this.state[name] === value) o.selected = true;
         s.append(o);
       }
-      s.disabled = !!disabled;
+      s.dataset.name = name;
       s.addEventListener("change", () => this.setState(name, s.value));
       wrap.append(s);
       this.bar.append(wrap);
@@ -230,7 +231,19 @@ class PetitionMap {
     if (want.includes("view")) group("view", "View", {map: "Map", hex: "Hex map"});
     if (want.includes("metric")) group("metric", "Colour by", METRIC_LABELS);
     if (want.includes("area")) select("area", "Area", Object.fromEntries((this.data.areas || []).map(a => [a, a])));
-    if (want.includes("scheme")) select("scheme", "Classes", SCHEMES, this.state.metric === "index");
+    if (want.includes("scheme")) select("scheme", "Classes", SCHEMES);
+    this.syncBar();
+  }
+
+  syncBar() {
+    for (const box of this.bar.querySelectorAll(".pm-group")) {
+      const name = box.dataset.name;
+      for (const b of box.querySelectorAll("button")) b.setAttribute("aria-checked", String(this.state[name] === b.dataset.value));
+    }
+    for (const s of this.bar.querySelectorAll("select")) {
+      if (this.state[s.dataset.name]) s.value = this.state[s.dataset.name];
+      if (s.dataset.name === "scheme") s.disabled = this.state.metric === "index";
+    }
   }
 
   setState(name, value) {
