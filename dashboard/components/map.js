@@ -537,8 +537,11 @@ class PetitionMap {
     if (!h) {
       const top = this.stage.getBoundingClientRect().top + window.scrollY;
       const below = Math.max(0, this.root.getBoundingClientRect().bottom - this.stage.getBoundingClientRect().bottom) + 16;
-      h = wide ? Math.max(380, Math.min(window.innerHeight - top - below, 900))
-               : Math.round(Math.min(w * 1.25, window.innerHeight * 0.62));
+      // On the first screen the map fills it to the bottom; further down the page it takes most of a screen.
+      const first = top < window.innerHeight * 0.6;
+      h = !wide ? Math.round(Math.min(w * 1.25, window.innerHeight * 0.62))
+        : first ? Math.max(380, Math.min(window.innerHeight - top - below, 900))
+        : Math.round(Math.min(640, window.innerHeight * 0.75));
     }
     if (this.stageHeight !== h) {
       this.stageHeight = h;

@@ -35,6 +35,21 @@ def names(constituency_sets, set_name: str) -> dict[str, str]:
     return dict(zip(table["ons_code"], table["name"]))
 
 
+def contrast(text: str, background: str) -> float:
+    """WCAG contrast of two computed CSS colours (a translucent background is laid over white)."""
+    def rgb(css: str) -> list[float]:
+        parts = [float(v) for v in re.findall(r"[\d.]+", css)]
+        alpha = parts[3] if len(parts) == 4 else 1.0
+        return [c * alpha + 255 * (1 - alpha) for c in parts[:3]]
+
+    def luminance(channels: list[float]) -> float:
+        lin = [c / 255 / 12.92 if c / 255 <= 0.04045 else ((c / 255 + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    hi, lo = sorted([luminance(rgb(text)), luminance(rgb(background))], reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
 def open_page(page, url: str, count: int = 650) -> dict:
     page.goto(url)
     wait_for_map(page, count)
@@ -71,6 +86,9 @@ def test_map_draws_650_seats_in_each_view(page, app):
     assert page.locator(".pm-summary").inner_text().startswith("Most signed in Bristol West")
     label = page.locator(".pm-svg").get_attribute("aria-label")
     assert "650 constituencies" in label and "Most signed in Bristol West" in label
+    legend = page.locator(".pm-legend li").first.evaluate(
+        "e => [getComputedStyle(e).color, getComputedStyle(e.closest('.pm-legend')).backgroundColor]")
+    assert contrast(*legend) >= 4.5, legend  # legend text on its panel
     screenshot(page, "01-map-1400")
     map_control(page, "Hex map")
     hexes = wait_for_redraw(page, state, ("first",))
