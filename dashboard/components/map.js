@@ -569,7 +569,12 @@ export default function (args) {
   }
   const first = !map.data;
   map.update(data, {setStateValue, setTriggerValue}).then(() => map.layout())
-    .catch(e => { map.root.dataset.error = String(e); });
+    .catch(e => {
+      map.root.dataset.error = String(e);
+      delete map.root.dataset.loading;
+      map.stage.append(el("p", {class: "pm-error", role: "alert"},
+                          `The map could not be drawn (${e.message || e}). Reload the page to try again.`));
+    });
   if (first) map.layout();
   return () => setTimeout(() => {
     if (!map.root.isConnected) { map.resize.disconnect(); map.stop(); MAPS.delete(parentElement); }

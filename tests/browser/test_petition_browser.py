@@ -303,3 +303,12 @@ def test_html_in_an_mp_name_shows_as_text(page, evil_app):
     assert text.splitlines()[1] == EVIL_MP
     assert page.locator(".pm-tip img, .pm-tip b").count() == 0
     assert page.evaluate("() => window.__pwned") is None
+
+
+def test_a_missing_geometry_file_says_so_on_the_map(page, app):
+    page.route("**/app/static/geo/*.json", lambda route: route.fulfill(status=404, body="not found"))
+    page.goto(app.url)
+    alert = page.locator(".pm-error")
+    alert.wait_for(timeout=30_000)
+    assert "could not be drawn (map geometry 404)" in alert.inner_text()
+    assert page.locator("h1").first.inner_text().strip() == TITLE  # the rest of the page is there
