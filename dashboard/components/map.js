@@ -40,6 +40,7 @@ class PetitionMap {
     this.svg = el("svg:svg", {class: "pm-svg", tabindex: "0", role: "group", preserveAspectRatio: "xMidYMid meet",
                               "aria-roledescription": "map"});
     this.views = new Map();  // geometry url -> its drawing (kept, so switching views back is instant)
+    this.docs = new Map();  // geometry url -> its document, once loaded
     this.selPath = el("svg:path", {class: "pm-selected"});
     this.focusPath = el("svg:path", {class: "pm-focus"});
     this.svg.append(this.selPath, this.focusPath);
@@ -88,8 +89,13 @@ class PetitionMap {
     const view = this.state.view || "map";
     const url = this.data.geometry[view] || this.data.geometry.map;
     const stamp = `${url}`;
-    this.root.dataset.loading = "1";
-    const geo = await load(url);
+    let geo = this.docs.get(url);
+    if (!geo) {  // only a view never drawn here waits for its file
+      this.root.dataset.loading = "1";
+      geo = await load(url);
+      this.docs.set(url, geo);
+      if ((this.state.view || "map") !== view) return;  // the view changed again while this one loaded
+    }
     if (this.geoUrl !== stamp) {
       this.geo = geo;
       this.geoUrl = stamp;
