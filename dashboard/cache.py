@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 import sqlite3
 from dataclasses import replace
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -15,14 +12,14 @@ import streamlit as st
 from geo.across import constituency_across
 from geo.datasets import ConstituencySet, load_set
 from geo.join import JoinResult, join_petition
-from geo.maps import boundaries_geojson, hex_geojson
+from geo.maps import map_values, summary
+from geo.pictures import set_geometry
 from geo.trends import Trend, build_trend
 from petitions import loader
 from petitions.api import ListItem, ListPage, PetitionsAPI
 from petitions.model import Petition, PetitionError, parse_petition
 
-STATIC = Path(__file__).resolve().parent / "static"
-PLOTLY_CONFIG = {"topojsonURL": "/app/static/", "displaylogo": False, "scrollZoom": False,
+PLOTLY_CONFIG = {"displaylogo": False, "scrollZoom": False,
                  "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
 
 
@@ -75,18 +72,31 @@ def join(p: Petition) -> JoinResult:
 
 @st.cache_resource(show_spinner=False)
 def geometry_url(set_name: str, view: str) -> str:
-    """URL of the set's map or hex GeoJSON, written once as a static file the browser caches."""
-    table = constituency_set(set_name).table
-    doc = hex_geojson(table) if view == "hex" else boundaries_geojson(table)
-    text = json.dumps(doc, separators=(",", ":"))
-    name = f"{set_name}-{view}-{hashlib.sha1(text.encode()).hexdigest()[:10]}.json"
-    path = STATIC / "geo" / name
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    return f"/app/static/geo/{name}"
+    """URL of the set's projected drawing in one view, written once as a static file the browser caches."""
+    from dashboard.components.mapview import write_static
+
+    doc = set_geometry(set_name, view)
+    return write_static(f"{set_name}-{view}", ".json", json.dumps(doc, separators=(",", ":")))
+
+
+def geometry_urls(set_name: str) -> dict[str, str]:
+    return {view: geometry_url(set_name, view) for view in ("map", "hex")}
+
+
+@st.cache_resource(show_spinner=False)
+def geometry_codes(set_name: str) -> list[str]:
+    """The seats of a set in the drawing's order (by ONS code)."""
+    return sorted(constituency_set(set_name).table["ons_code"])
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def petition_values(_result: JoinResult, key: tuple[int, str, int]) -> tuple[dict, str]:
+    """The map's classes and hover figures for a joined petition, and its one-sentence summary."""
+    return map_values(_result.table, geometry_codes(_result.set_name)), summary(_result.table)
+
+
+def values(p: Petition, result: JoinResult) -> tuple[dict, str]:
+    return petition_values(result, (p.id, str(p.updated_at), p.signature_count))
 
 
 @st.cache_data(ttl=600, show_spinner=False)

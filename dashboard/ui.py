@@ -339,3 +339,18 @@ def open_petition(pid: str, code: str | None = None) -> None:
     if code:
         st.session_state["c"] = code
     st.switch_page(PAGES / "petition.py", query_params=params)
+
+
+def markdown_table(frame, columns: dict[str, str]) -> str:
+    """A Markdown table of some columns; text is escaped (names come from the petition's data)."""
+    def cell(value) -> str:
+        if isinstance(value, float):
+            return f"{value:,.2f}"
+        if isinstance(value, int) or hasattr(value, "dtype"):
+            return f"{int(value):,}"
+        return md_escape(str(value))
+    columns = {k: v for k, v in columns.items() if k in frame}
+    head = "| " + " | ".join(columns.values()) + " |\n|" + "".join(
+        " ---: |" if frame[c].dtype.kind in "if" else " --- |" for c in columns) + "\n"
+    return head + "".join("| " + " | ".join(cell(v) for v in row) + " |\n"
+                          for row in frame[list(columns)].itertuples(index=False))

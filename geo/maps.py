@@ -1,24 +1,24 @@
-"""Plotly figures of a joined petition table: geographic choropleth and equal-area hex map.
+"""The map of a joined petition table, drawn by the dashboard's map element and by the pictures.
 
-Both views use one `go.Choropleth` trace (the hex view draws HexJSON hexagons in a flat,
-equirectangular plane), so hover, click selection and legends behave identically.
+Geometry is projected on the server once per constituency set and view: boundaries in the British
+National Grid (EPSG:27700, which suits Great Britain and Northern Ireland alike), hexes from the
+HexJSON odd-r layout. Each is a compact document of SVG path strings (`geometry`). What changes
+with a petition is only `values`: classes and figures for the 650 seats, in the geometry's order.
 """
 
 from __future__ import annotations
 
-import json
 import math
+import re
 from collections.abc import Sequence
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 import shapely
 
-from geo.labels import plotly_text
-from geo.metrics import SCHEMES, Scheme, class_breaks, classify, ordinal
+from geo.metrics import SCHEMES, Scheme, class_breaks
 
 METRICS: dict[str, str] = {
     "signatures": "Signatures",
@@ -26,259 +26,295 @@ METRICS: dict[str, str] = {
     "index": "Index vs UK (1.0 = typical)",
 }
 VIEWS: dict[str, str] = {"map": "Map", "hex": "Hex map"}
+ENGLISH_REGIONS = ("North East", "North West", "Yorkshire and The Humber", "East Midlands", "West Midlands",
+                   "East of England", "London", "South East", "South West")
 AREAS: dict[str, tuple[str, str] | None] = {
     "UK": None,
     "England": ("nation", "England"),
     "Scotland": ("nation", "Scotland"),
     "Wales": ("nation", "Wales"),
     "Northern Ireland": ("nation", "Northern Ireland"),
-    "London": ("region", "London"),
+    **{region: ("region", region) for region in ENGLISH_REGIONS},
 }
-# ColorBrewer YlGnBu: sequential and readable with the common colour-vision deficiencies.
-SEQUENTIAL = ["#ffffd9", "#edf8b1", "#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#0c2c84"]
-# ColorBrewer PuOr (orange = less than typical, purple = more), centred on 1.0.
-DIVERGING = ["#b35806", "#f1a340", "#fee0b6", "#f7f7f7", "#d8daeb", "#998ec3", "#542788"]
+# ColorBrewer YlGnBu without its two palest steps, so that every class stands out from a white page;
+# sequential and readable with the common colour-vision deficiencies.
+SEQUENTIAL = ["#c7e9b4", "#7fcdbb", "#41b6c4", "#1d91c0", "#225ea8", "#0c2c84"]
+# ColorBrewer PuOr (orange = less than typical, purple = more), centred on 1.0; the neutral middle is a
+# warm light grey rather than PuOr's near-white, for the same reason.
+DIVERGING = ["#b35806", "#f1a340", "#fee0b6", "#e3ddd0", "#d8daeb", "#998ec3", "#542788"]
 INDEX_BREAKS = [0.5, 0.75, 0.9, 1.1, 1.33, 2.0]  # symmetric in ratio: 0.5 ↔ 2, 0.75 ↔ 1.33
-NO_DATA = "#d9d9d9"
-HEX_DECIMALS = 2
+NO_SIGNATURES = "#a3a3a3"  # its own class: a seat with none is not "a few"
+NO_CLASS = -1
+PROJECTION = "EPSG:27700"
+MAP_UNIT = 100.0  # metres per drawing unit: integer coordinates at 100 m
+MAP_TOLERANCE = 150.0  # metres; coverage simplification keeps shared edges shared
+HEX_SIZE = 10.0  # hex circumradius in drawing units
+LABEL_STOP = {"and", "of", "the", "upon", "on", "with", "in", "&"}
 
 
 def filter_area(table: pd.DataFrame, area: str) -> pd.DataFrame:
-    """Rows of one area preset (UK, a nation, or London)."""
+    """Rows of one area preset (UK, a nation, or an English region)."""
     if area not in AREAS:
         raise ValueError(f"unknown area {area!r}; use one of {', '.join(AREAS)}")
     rule = AREAS[area]
     return table if rule is None else table[table[rule[0]] == rule[1]]
 
 
-def legend_classes(values: pd.Series, metric: str,
-                   scheme: Scheme = "quantiles") -> tuple[list[float], list[str], list[str]]:
-    """Class upper bounds, their legend labels and colours for a metric."""
-    if metric == "index":
-        breaks = INDEX_BREAKS + [max(float(values.max()), INDEX_BREAKS[-1] + 1e-9)]
-        colours = DIVERGING
-    else:
-        breaks = class_breaks(values, scheme, k=6)
-        colours = _spread(SEQUENTIAL, len(breaks))
-    fmt = _formatter(metric, breaks)
-    labels = []
-    lower = None
-    for i, upper in enumerate(breaks):
-        if i == 0:
-            labels.append(f"≤ {fmt(upper)}" if metric != "signatures" or upper > 0 else "0")
-        elif i == len(breaks) - 1:
-            labels.append(f"> {fmt(lower)}")
-        else:
-            labels.append(f"{fmt(lower)} – {fmt(upper)}")
-        lower = upper
-    return breaks, labels, colours[: len(breaks)]
+# --- classes and legends ----------------------------------------------------------------------------
 
+def legend_classes(values: pd.Series | np.ndarray, metric: str, scheme: Scheme = "quantiles",
+                   signed: pd.Series | np.ndarray | None = None,
+                   zero_label: str = "No signatures") -> tuple[np.ndarray, list[dict[str, str]]]:
+    """Class of each seat (NO_CLASS → the grey class) and the legend [{label, colour}].
 
-def choropleth(table: gpd.GeoDataFrame, metric: str = "signatures", *, view: str = "map", area: str = "UK",
-               scheme: Scheme = "quantiles", selected: str | None = None, geojson: dict[str, Any] | None = None,
-               title: str | None = None, height: int = 640, scale: pd.DataFrame | None = None,
-               legend_title: str | None = None) -> go.Figure:
-    """A classed choropleth of one metric over the constituencies of an area.
-
-    `geojson` may be given as a URL or pre-built (see `boundaries_geojson`/`hex_geojson`); `scale`, a
-    larger table whose values set the colour classes (e.g. the whole UK behind a few neighbours).
+    Seats where `signed` is false (default: value 0) form the grey class; the colour classes are computed
+    over the others. Counts get integer bounds that do not overlap ("1–2", "3–5"); empty classes are
+    dropped, so no two legend entries are alike.
     """
-    if metric not in METRICS:
+    if metric not in METRICS and metric != "growth":
         raise ValueError(f"unknown metric {metric!r}; use one of {', '.join(METRICS)}")
-    if view not in VIEWS:
-        raise ValueError(f"unknown view {view!r}; use one of {', '.join(VIEWS)}")
     if scheme not in SCHEMES:
         raise ValueError(f"unknown scheme {scheme!r}; use one of {', '.join(SCHEMES)}")
-    rows = filter_area(table, area)
-    if geojson is None:
-        geojson = hex_geojson(rows) if view == "hex" else boundaries_geojson(rows)
-    values = rows[metric].astype("float64")
-    breaks, labels, colours = legend_classes(values if scale is None else scale[metric], metric, scheme)
-    k = len(breaks)
-    trace = go.Choropleth(
-        geojson=geojson,
-        locations=rows["ons_code"].tolist(),
-        z=classify(values, breaks).astype("int8"),
-        zmin=-0.5, zmax=k - 0.5,
-        colorscale=_stepped(colours),
-        customdata=_hover_data(rows, len(table)),
-        hovertemplate=("<b>%{customdata[0]}</b><br>%{customdata[1]}<br>"
-                       "Signatures: %{customdata[2]:,}<br>Per 1,000 residents: %{customdata[3]:.2f}<br>"
-                       "Index vs UK: %{customdata[4]:.2f}<br>Rank: %{customdata[5]}<extra></extra>"),
-        marker={"line": {"color": "white", "width": 0.3}},
-        colorbar={"title": {"text": legend_title or METRICS[metric].replace(" (", "<br>("), "side": "top"},
-                  "tickvals": list(range(k)), "ticktext": labels, "len": 0.6, "thickness": 14,
-                  "x": 1.01, "xanchor": "left", "y": 0.5, "yanchor": "middle"},
-        name="",
-    )
-    fig = go.Figure(trace)
-    if selected and selected in set(rows["ons_code"]):
-        fig.add_trace(go.Choropleth(
-            geojson=geojson, locations=[selected], z=[0], showscale=False, hoverinfo="skip",
-            colorscale=[[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]],
-            marker={"line": {"color": "#d6004c", "width": 3}}, name="selected"))
-    # Axis ranges (rather than fitbounds) make the frame take the area's own shape, so it fills the chart.
-    x0, y0, x1, y1 = _bounds(rows, view)
-    fig.update_geos(visible=False, lonaxis_range=[x0, x1], lataxis_range=[y0, y1],
-                    projection_type="equirectangular" if view == "hex" else "mercator")
-    fig.update_layout(height=height, margin={"l": 0, "r": 0, "t": 40 if title else 0, "b": 0},
-                      title={"text": title} if title else None, clickmode="event+select", dragmode=False,
-                      uirevision=f"{view}-{area}")
-    return fig
+    v = np.asarray(values, dtype="float64")
+    on = (np.asarray(signed, dtype=bool) if signed is not None else v > 0) & np.isfinite(v)
+    shown = v[on]
+    cls = np.full(v.size, NO_CLASS, dtype="int64")
+    entries: list[dict[str, str]] = []
+    if shown.size:
+        if metric == "index":
+            uppers = [b for b in INDEX_BREAKS] + [max(float(shown.max()), INDEX_BREAKS[-1]) + 1e-9]
+            colours = DIVERGING
+        else:
+            uppers = class_breaks(shown, scheme, k=6)
+            if scheme == "quantiles":
+                uppers = _split_top(shown, uppers, k=6)
+            colours = _spread(SEQUENTIAL, len(uppers))
+        raw = np.minimum(np.searchsorted(np.asarray(uppers), v, side="left"), len(uppers) - 1)
+        used = sorted(set(raw[on].tolist()))
+        labels = _labels(metric, uppers, shown)
+        for new, old in enumerate(used):
+            cls[on & (raw == old)] = new
+            entries.append({"label": labels[old], "colour": colours[old]})
+    if (~on).any():
+        entries.append({"label": zero_label, "colour": NO_SIGNATURES})
+    return cls, entries
 
 
-def animated_choropleth(frames: Sequence[tuple[str, pd.DataFrame]], metric: str, *, view: str = "map",
-                        area: str = "UK", geojson: dict[str, Any] | str | None = None,
-                        legend_title: str | None = None, height: int = 640) -> go.Figure:
-    """A choropleth with a time slider and a play button, one frame per (label, table).
-
-    Every table must hold the same constituencies in the same order (joined to one set). The colour
-    classes are computed over all frames so that a colour means the same value throughout.
-    """
-    if not frames:
-        raise ValueError("no frames to animate")
-    shown = [filter_area(table, area) for _, table in frames]
-    base = shown[0]
-    if geojson is None:
-        geojson = hex_geojson(base) if view == "hex" else boundaries_geojson(base)
-    everything = pd.concat([rows[metric] for rows in shown], ignore_index=True).astype("float64")
-    breaks, labels, colours = legend_classes(everything, metric if metric in METRICS else "per_1000")
-    k = len(breaks)
-
-    def frame_data(rows: pd.DataFrame) -> dict[str, Any]:
-        values = rows[metric].astype("float64")
-        return {"z": classify(values, breaks).astype("int8"),
-                "customdata": np.column_stack([values.round(3), rows["signatures"]])}
-
-    hover = ("<b>%{text}</b><br>" + (legend_title or METRICS.get(metric, metric)) + ": %{customdata[0]:,}"
-             "<br>Signatures: %{customdata[1]:,}<extra></extra>")
-    fig = go.Figure(go.Choropleth(
-        geojson=geojson, locations=base["ons_code"].tolist(), text=[plotly_text(n) for n in base["name"]], zmin=-0.5,
-        zmax=k - 0.5, colorscale=_stepped(colours), hovertemplate=hover, name="",
-        marker={"line": {"color": "white", "width": 0.3}},
-        colorbar={"title": {"text": legend_title or METRICS.get(metric, metric), "side": "top"},
-                  "tickvals": list(range(k)), "ticktext": labels, "len": 0.6, "thickness": 14},
-        **frame_data(base)))
-    fig.frames = [go.Frame(name=label, data=[go.Choropleth(**frame_data(rows))]) for (label, _), rows in
-                  zip(frames, shown)]
-    step_args = {"mode": "immediate", "frame": {"duration": 0, "redraw": True}, "transition": {"duration": 0}}
-    fig.update_layout(
-        # the slider starts right of the Play/Pause buttons, so they never cover its first label
-        sliders=[{"active": 0, "currentvalue": {"prefix": "Snapshot: "}, "pad": {"t": 10}, "x": 0.2, "len": 0.8,
-                  "steps": [{"label": label, "method": "animate", "args": [[label], step_args]}
-                            for label, _ in frames]}],
-        updatemenus=[{"type": "buttons", "showactive": False, "x": 0, "y": 0, "xanchor": "left", "yanchor": "top",
-                      "pad": {"t": 50}, "buttons": [
-                          {"label": "▶ Play", "method": "animate",
-                           "args": [None, {**step_args, "frame": {"duration": 700, "redraw": True},
-                                           "fromcurrent": True}]},
-                          {"label": "❚❚ Pause", "method": "animate", "args": [[None], step_args]}]}],
-        height=height, margin={"l": 0, "r": 0, "t": 0, "b": 0}, dragmode=False)
-    x0, y0, x1, y1 = _bounds(base, view)
-    fig.update_geos(visible=False, lonaxis_range=[x0, x1], lataxis_range=[y0, y1],
-                    projection_type="equirectangular" if view == "hex" else "mercator")
-    return fig
+def _split_top(values: np.ndarray, uppers: list[float], k: int) -> list[float]:
+    """Quantiles of very local petitions collapse ("1 | 2 | 3 | 4–455"): split the top class by its own
+    quantiles until there are k classes or it holds one value, so 455 does not look like 4."""
+    while len(uppers) < k:
+        below = uppers[-2] if len(uppers) > 1 else -np.inf
+        top = values[values > below]
+        if np.unique(top).size < 2:
+            break
+        more = [b for b in class_breaks(top, "quantiles", k=k - len(uppers) + 1) if b > below]
+        if len(more) < 2:
+            break
+        uppers = uppers[:-1] + more
+    return uppers
 
 
-def bar_chart(frame: pd.DataFrame, x: str, y: str, *, title: str = "", height: int = 420) -> go.Figure:
-    """A horizontal bar chart, largest at the top; text labels are shown as written (never HTML)."""
-    labels = frame[y] if pd.api.types.is_numeric_dtype(frame[y]) else frame[y].map(plotly_text)
-    fig = go.Figure(go.Bar(x=frame[x], y=labels, orientation="h", marker_color=SEQUENTIAL[-2],
-                           hovertemplate="%{y}: %{x:,}<extra></extra>"))
-    fig.update_layout(title=title or None, height=height, margin={"l": 0, "r": 10, "t": 40 if title else 0, "b": 0},
-                      yaxis={"autorange": "reversed"}, xaxis={"tickformat": ","})
-    return fig
+def _labels(metric: str, uppers: list[float], shown: np.ndarray) -> list[str]:
+    """Each class's range as read: its smallest and largest possible value (the data's, at the ends)."""
+    if metric == "index":
+        lows = [None, *uppers[:-1]]
+        out = []
+        for i, (lo, hi) in enumerate(zip(lows, uppers)):
+            out.append(f"under {hi:.2f}" if lo is None else
+                       f"{lo:.2f} or more" if i == len(uppers) - 1 else f"{lo:.2f} – {hi:.2f}")
+        return out
+    if metric in ("signatures", "growth"):
+        out = []
+        for i, hi in enumerate(uppers):
+            lo, top = (int(uppers[i - 1]) + 1 if i else int(shown.min())), int(hi)
+            out.append(f"{lo:,}" if lo == top else f"{lo:,}–{top:,}")
+        return out
+    fmt = _formatter(uppers)
+    out = []
+    for i, hi in enumerate(uppers):
+        lo = float(shown.min()) if i == 0 else uppers[i - 1]
+        out.append(f"{fmt(lo)} – {fmt(hi)}")
+    return out
 
 
-def boundaries_geojson(table: gpd.GeoDataFrame) -> dict[str, Any]:
-    """A FeatureCollection of the table's geometries with `id` = ONS code (properties omitted)."""
-    texts = shapely.to_geojson(np.asarray(table.geometry.values))
-    return {"type": "FeatureCollection",
-            "features": [{"type": "Feature", "id": code, "geometry": json.loads(text)}
-                         for code, text in zip(table["ons_code"], texts)]}
-
-
-def hex_geojson(table: pd.DataFrame) -> dict[str, Any]:
-    """Pointy-top hexagons from HexJSON odd-r coordinates (hex_q, hex_r), r increasing northwards."""
-    # Clockwise, as d3-geo (Plotly's renderer) reads exterior rings; the closing vertex repeats the first.
-    corners = [(math.cos(math.radians(a)), math.sin(math.radians(a))) for a in range(390, 30, -60)]
-    features = []
-    xs, ys = _hex_centres(table)
-    for code, cx, cy in zip(table["ons_code"], xs, ys):
-        ring = [[round(cx + dx, HEX_DECIMALS), round(cy + dy, HEX_DECIMALS)] for dx, dy in corners]
-        ring.append(ring[0])
-        features.append({"type": "Feature", "id": code, "geometry": {"type": "Polygon", "coordinates": [ring]}})
-    return {"type": "FeatureCollection", "features": features}
-
-
-def selected_code(points: Sequence[dict[str, Any]], codes: Sequence[str]) -> str | None:
-    """The ONS code a map click selected, from Streamlit's selection points (None if none)."""
-    for point in points:
-        if point.get("curve_number", 0) != 0:
-            continue
-        location = point.get("location")
-        if isinstance(location, str) and location in codes:
-            return location
-        index = point.get("point_index", point.get("point_number"))
-        if isinstance(index, int) and 0 <= index < len(codes):
-            return codes[index]
-    return None
-
-
-def figure_bytes(fig: go.Figure) -> int:
-    """Size of the figure's JSON as sent to the browser."""
-    return len(fig.to_json().encode("utf-8"))
-
-
-def _bounds(rows: pd.DataFrame, view: str) -> tuple[float, float, float, float]:
-    if view == "hex":
-        x, y = _hex_centres(rows)
-        x0, y0, x1, y1 = x.min() - 1, y.min() - 1.2, x.max() + 1, y.max() + 1.2
-    else:
-        x0, y0, x1, y1 = shapely.total_bounds(np.asarray(rows.geometry.values))
-    pad = 0.02 * max(x1 - x0, y1 - y0)
-    return float(x0 - pad), float(y0 - pad), float(x1 + pad), float(y1 + pad)
-
-
-def _hex_centres(rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Centres of odd-r hexes: odd rows are pushed half a hex to the right."""
-    q = rows["hex_q"].to_numpy(dtype="float64")
-    r = rows["hex_r"].to_numpy(dtype="int64")
-    return (q + 0.5 * (r % 2)) * math.sqrt(3), r * 1.5
-
-
-def _hover_data(rows: pd.DataFrame, of: int) -> list[list[Any]]:
-    mp = rows["mp"].fillna("No MP listed") if "mp" in rows else pd.Series("", index=rows.index)
-    return [[plotly_text(name), plotly_text(m), int(s), round(float(p), 3), round(float(i), 3),
-             f"{ordinal(int(r))} of {of}"]
-            for name, m, s, p, i, r in zip(rows["name"], mp, rows["signatures"], rows["per_1000"],
-                                           rows["index"], rows["rank"])]
-
-
-def _stepped(colours: list[str]) -> list[list[Any]]:
-    """A colour scale of flat steps, one per class."""
-    k = len(colours)
-    if k == 1:
-        return [[0, colours[0]], [1, colours[0]]]
-    scale = []
-    for i, colour in enumerate(colours):
-        scale += [[i / k, colour], [(i + 1) / k, colour]]
-    return scale
+def _formatter(bounds: list[float]):
+    top = max(abs(b) for b in bounds) if bounds else 1
+    digits = 2 if top < 10 else 1 if top < 100 else 0
+    while digits < 4 and len({f"{b:,.{digits}f}" for b in bounds}) < len(set(bounds)):
+        digits += 1  # distinct bounds must read differently ("0.1 – 0.1" otherwise)
+    return lambda v: f"{v:,.{digits}f}"
 
 
 def _spread(palette: list[str], k: int) -> list[str]:
     if k >= len(palette):
-        return palette
+        return palette[:k]
     idx = np.linspace(0, len(palette) - 1, k).round().astype(int)
     return [palette[i] for i in idx]
 
 
-def _formatter(metric: str, breaks: list[float]):
-    if metric == "signatures":
-        return lambda v: f"{v:,.0f}"
-    shown = breaks[:-1] or breaks  # the last class reads "> previous": its own upper bound is never printed
-    top = max(abs(b) for b in shown) if shown else 1
-    digits = 2 if top < 10 else 1 if top < 100 else 0
-    while digits < 4 and len({f"{b:,.{digits}f}" for b in shown}) < len(set(shown)):
-        digits += 1  # enough decimals that distinct class bounds read differently ("0.1 – 0.1" otherwise)
-    return lambda v: f"{v:,.{digits}f}"
+def class_string(cls: np.ndarray) -> str:
+    """Seat classes as one character each ("0"–"9", "z" = the grey class): 650 bytes on the wire."""
+    return "".join("z" if c == NO_CLASS else str(int(c)) for c in cls)
+
+
+def map_values(table: pd.DataFrame, codes: Sequence[str], *, of: int | None = None) -> dict[str, Any]:
+    """What the map element needs of one petition: classes of every metric and scheme, and hover figures.
+
+    Rows follow `codes` (the geometry's order); a code the table lacks shows as no signatures.
+    """
+    rows = table.set_index("ons_code").reindex(list(codes))
+    signatures = rows["signatures"].fillna(0).astype("int64")
+    signed = (signatures > 0).to_numpy()
+    classes: dict[str, Any] = {}
+    for metric in METRICS:
+        values = rows[metric].fillna(0).to_numpy(dtype="float64")
+        schemes = ["quantiles"] if metric == "index" else list(SCHEMES)
+        classes[metric] = {}
+        for scheme in schemes:
+            cls, legend = legend_classes(values, metric, scheme, signed=signed)  # type: ignore[arg-type]
+            classes[metric][scheme] = {"cls": class_string(cls), "legend": legend}
+    mp = rows["mp"] if "mp" in rows else pd.Series(None, index=rows.index)
+    of = of or len(table)
+    return {
+        "classes": classes,
+        "mp": [str(m) if isinstance(m, str) and m else "" for m in mp],
+        "signatures": signatures.tolist(),
+        "per_1000": [round(float(x), 2) for x in rows["per_1000"].fillna(0)],
+        "index": [round(float(x), 2) for x in rows["index"].fillna(0)],
+        "rank": [int(r) if pd.notna(r) else 0 for r in rows["rank"]],
+        "of": of,
+        "total": int(signatures.sum()),
+    }
+
+
+def frame_layers(frames: Sequence[tuple[str, pd.DataFrame]], measure: str, codes: Sequence[str], *,
+                 title: str, zero_label: str = "No signatures") -> dict[str, Any]:
+    """Frames of one measure for the map element (played in the browser), on one colour scale.
+
+    Each frame is (label, table with ons_code and `measure`); rows follow `codes`. The classes are computed
+    over every frame together, so a colour means the same value throughout.
+    """
+    if not frames:
+        raise ValueError("no frames to show")
+    columns = [table.set_index("ons_code")[measure].reindex(list(codes)).fillna(0).to_numpy(dtype="float64")
+               for _, table in frames]
+    everything = np.concatenate(columns)
+    metric = "signatures" if measure == "signatures" else "per_1000"
+    cls, legend = legend_classes(everything, metric, "quantiles", zero_label=zero_label)
+    n = len(codes)
+    integer = measure == "signatures"
+    return {"title": title, "legend": legend, "integer": integer,
+            "frames": [{"label": label, "cls": class_string(cls[i * n:(i + 1) * n]),
+                        "values": [int(v) if integer else round(float(v), 3) for v in column]}
+                       for i, ((label, _), column) in enumerate(zip(frames, columns))]}
+
+
+def summary(table: pd.DataFrame, n: int = 3) -> str:
+    """One sentence: where it is most signed, and where most per 1,000 residents."""
+    signed = table[table["signatures"] > 0]
+    if signed.empty:
+        return "No constituency has signatures yet."
+    most = ", ".join(signed.nlargest(n, "signatures")["name"])
+    rate = ", ".join(signed.nlargest(n, "per_1000")["name"])
+    return f"Most signed in {most}; highest per 1,000 residents in {rate}."
+
+
+# --- geometry -----------------------------------------------------------------------------------------
+
+def geometry(table: gpd.GeoDataFrame, view: str, boundaries: gpd.GeoDataFrame | None = None,
+             set_name: str = "") -> dict[str, Any]:
+    """The drawing of a set in one view: seats as SVG paths in a y-down plane, region outlines, frames.
+
+    `table` is the set's table (ons_code, name, region, nation, hex_q, hex_r, geometry); `boundaries`,
+    unsimplified boundaries to project and simplify (default: the table's own geometry).
+    """
+    if view not in VIEWS:
+        raise ValueError(f"unknown view {view!r}; use one of {', '.join(VIEWS)}")
+    table = table.sort_values("ons_code", ignore_index=True)
+    if view == "hex":
+        shapes = hex_polygons(table)
+    else:
+        source = table if boundaries is None else table[["ons_code"]].merge(
+            boundaries[["ons_code", "geometry"]], on="ons_code", how="left")
+        shapes = project(gpd.GeoSeries(source.geometry.values, crs=table.crs or "EPSG:4326"))
+    regions = table["region"].to_numpy()
+    outlines = []
+    for region in dict.fromkeys(regions):
+        merged = shapely.union_all(shapes[regions == region], grid_size=0.5 if view == "hex" else 1.0)
+        outlines.append(path_d(merged if view == "hex" else shapely.simplify(merged, 2.5)))
+    frames = {}
+    for area in AREAS:
+        rows = filter_area(table, area)
+        frames[area] = _frame(shapes[rows.index.to_numpy()], pad=HEX_SIZE if view == "hex" else 30)
+    centres = shapely.get_coordinates(shapely.point_on_surface(shapes)).round(1).tolist()
+    nation_names, region_names = list(dict.fromkeys(table["nation"])), list(dict.fromkeys(table["region"]))
+    return {"set": set_name, "view": view, "codes": table["ons_code"].tolist(), "names": table["name"].tolist(),
+            "nations": nation_names, "regions": region_names,
+            "nation": [nation_names.index(n) for n in table["nation"]],
+            "region": [region_names.index(r) for r in table["region"]],
+            "labels": [abbreviation(n) for n in table["name"]] if view == "hex" else [],
+            "paths": [path_d(s) for s in shapes], "centres": centres, "outlines": outlines,
+            "frames": frames, "hex": HEX_SIZE if view == "hex" else 0}
+
+
+def project(geoms: gpd.GeoSeries) -> np.ndarray:
+    """Boundaries in drawing units: British National Grid / MAP_UNIT, y down, coverage-simplified."""
+    grid = geoms.to_crs(PROJECTION)
+    simple = shapely.coverage_simplify(np.asarray(grid.values), MAP_TOLERANCE)
+    scaled = shapely.transform(simple, lambda xy: np.column_stack([xy[:, 0], -xy[:, 1]]) / MAP_UNIT)
+    snapped = shapely.set_precision(scaled, 1.0)  # snap to the grid: shared vertices snap alike, shapes stay valid
+    parts, index = shapely.get_parts(snapped, return_index=True)
+    keep = shapely.area(parts) > 0
+    return np.asarray(shapely.multipolygons(parts[keep], indices=index[keep]))
+
+
+def hex_centres(rows: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Centres of odd-r pointy-top hexes (r increasing northwards): odd rows shift half a hex right."""
+    q = rows["hex_q"].to_numpy(dtype="float64")
+    r = rows["hex_r"].to_numpy(dtype="int64")
+    return (q + 0.5 * (r % 2)) * math.sqrt(3) * HEX_SIZE, -r * 1.5 * HEX_SIZE
+
+
+def hex_polygons(rows: pd.DataFrame) -> np.ndarray:
+    xs, ys = hex_centres(rows)
+    corners = np.array([(math.cos(math.radians(a)), math.sin(math.radians(a))) for a in range(30, 390, 60)])
+    return np.array([shapely.Polygon(np.round(np.column_stack([x + HEX_SIZE * corners[:, 0],
+                                                               y + HEX_SIZE * corners[:, 1]]), 2))
+                     for x, y in zip(xs, ys)])
+
+
+def path_d(geom: Any) -> str:
+    """An SVG path of a (multi)polygon: absolute first point, relative steps, holes as subpaths."""
+    out = []
+    for poly in shapely.get_parts(geom):
+        for ring in [poly.exterior, *poly.interiors]:
+            xy = np.asarray(ring.coords)[:-1]
+            if len(xy) < 3:
+                continue
+            steps = np.diff(xy, axis=0)
+            out.append(f"M{_num(xy[0, 0])} {_num(xy[0, 1])}l" + " ".join(f"{_num(a)} {_num(b)}" for a, b in steps)
+                       + "z")
+    return "".join(out)
+
+
+def _num(v: float) -> str:
+    text = f"{v:.2f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def _frame(shapes: np.ndarray, pad: float) -> list[float]:
+    x0, y0, x1, y1 = shapely.total_bounds(shapes)
+    return [round(float(x0 - pad), 1), round(float(y0 - pad), 1), round(float(x1 - x0 + 2 * pad), 1),
+            round(float(y1 - y0 + 2 * pad), 1)]
+
+
+def abbreviation(name: str) -> str:
+    """A short hex label: the first word's first letters, then the initials of the rest ("Bristol West" → "BrisW")."""
+    words = [w for w in re.split(r"[\s\-,]+", name) if w]
+    main = [w for w in words if w.lower() not in LABEL_STOP] or words
+    if len(main) == 1:
+        return main[0][:4]
+    return main[0][:3] + "".join(w[0].upper() for w in main[1:])[:3]
+
+

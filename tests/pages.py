@@ -99,3 +99,30 @@ def title(at: AppTest) -> str:
 def plain_texts(at: AppTest) -> str:
     """Every st.text on the page (document text is shown through it)."""
     return "\n".join(e.proto.body for e in at.get("text"))
+def maps(at: AppTest) -> dict[str, dict]:
+    """The data each map element was given, by its key ("map", "near", "animation", "spread")."""
+    out = {}
+    for element in at.get("bidi_component"):
+        key = element.proto.id.rsplit("-", 1)[-1]
+        out[key] = json.loads(element.proto.json)
+    return out
+
+
+def map_event(at: AppTest, key: str, *, trigger: tuple[str, object] | None = None,
+              state: dict[str, object] | None = None) -> AppTest:
+    """Rerun as the browser does after the map element sends a trigger (a seat picked) or new state."""
+    from streamlit.components.v2.bidi_component.main import _make_trigger_id
+    from streamlit.proto.WidgetStates_pb2 import WidgetStates
+
+    element = next(e for e in at.get("bidi_component") if e.proto.id.endswith(f"-{key}"))
+    states = WidgetStates()
+    states.widgets.extend(at._tree.get_widget_states().widgets)
+    if state is not None:
+        widget = states.widgets.add()
+        widget.id = element.proto.id
+        widget.json_value = json.dumps(state)
+    if trigger is not None:
+        widget = states.widgets.add()
+        widget.id = _make_trigger_id(element.proto.id, "events")
+        widget.json_trigger_value = json.dumps([{"event": trigger[0], "value": trigger[1]}])
+    return at._run(widget_state=states)

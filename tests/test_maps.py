@@ -1,24 +1,28 @@
 import json
 import re
 
+import numpy as np
 import pytest
 import shapely
 
 from geo.join import join_petition
-from geo.labels import plotly_text
 from geo.maps import (
     AREAS,
     DIVERGING,
     METRICS,
-    VIEWS,
-    animated_choropleth,
-    boundaries_geojson,
-    choropleth,
+    NO_CLASS,
+    NO_SIGNATURES,
+    SEQUENTIAL,
+    abbreviation,
     filter_area,
-    hex_geojson,
+    frame_layers,
+    geometry,
     legend_classes,
-    selected_code,
+    map_values,
+    path_d,
+    summary,
 )
+from geo.metrics import SCHEMES
 from petitions.model import read_petition_file
 
 
@@ -27,155 +31,225 @@ def table(petition_files):
     return join_petition(read_petition_file(petition_files["239406"])).table
 
 
-CODES = ["E14000530", "E14000531", "E14000532"]
+@pytest.fixture(scope="module")
+def sparse(petition_files):
+    return join_petition(read_petition_file(petition_files["603658"])).table
 
 
-@pytest.mark.parametrize("points, expected", [
-    ([{"curve_number": 0, "point_index": 1, "location": "E14000532"}], "E14000532"),  # location wins
-    ([{"curve_number": 0, "point_index": 1}], "E14000531"),
-    ([{"curve_number": 0, "point_number": 2}], "E14000532"),
-    ([{"curve_number": 1, "point_index": 0}], None),  # the highlight outline is not a choice
-    ([{"curve_number": 1, "point_index": 0}, {"curve_number": 0, "point_index": 0}], "E14000530"),
-    ([{"curve_number": 0, "point_index": 9}], None),
-    ([], None),
-    # as Streamlit sends a click on a choropleth (event.selection.points)
-    ([{"curve_number": 0, "point_number": 2, "point_index": 2, "location": "E14000532", "z": 3}], "E14000532"),
-    ([{"curve_number": 1, "point_number": 0, "point_index": 0, "location": "E14000530", "z": 0}], None),
-])
-def test_selected_code(points, expected):
-    assert selected_code(points, CODES) == expected
+def bounds(label: str) -> list[float]:
+    return [float(n.replace(",", "")) for n in re.findall(r"\d[\d,]*(?:\.\d+)?", label)]
 
 
-@pytest.mark.parametrize("area, count", [("UK", 650), ("England", 533), ("Scotland", 59), ("Wales", 40),
-                                         ("Northern Ireland", 18), ("London", 73)])
-@pytest.mark.parametrize("view", list(VIEWS))
-def test_areas_and_views(table, area, count, view):
-    fig = choropleth(table, "per_1000", view=view, area=area)
-    assert len(fig.data[0].locations) == count
-    ids = {f["id"] for f in fig.data[0].geojson["features"]}
-    assert set(fig.data[0].locations) <= ids
+def luminance(colour: str) -> float:
+    rgb = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    lin = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
 
 
-def label_numbers(labels: list[str]) -> list[float]:
-    """The class bounds a legend prints, in order: "≤ 9", "9 – 13", …, "> 34" → [9, 9, 13, …, 34]."""
-    return [float(n.replace(",", "")) for label in labels for n in re.findall(r"[\d,]*\.?\d+", label)]
+def contrast(a: str, b: str) -> float:
+    hi, lo = sorted([luminance(a), luminance(b)], reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
 
 
-@pytest.mark.parametrize("area, count", [("UK", 650), ("England", 533), ("Scotland", 59), ("Wales", 40),
-                                         ("Northern Ireland", 18), ("London", 73)])
-@pytest.mark.parametrize("view", list(VIEWS))
-@pytest.mark.parametrize("metric", list(METRICS))
-def test_every_metric_view_and_area_has_its_locations_and_an_ordered_legend(table, metric, view, area, count):
-    fig = choropleth(table, metric, view=view, area=area, geojson="/app/static/geo/x.json")
-    trace = fig.data[0]
-    assert len(trace.locations) == count == len(trace.z)
-    labels = list(trace.colorbar.ticktext)
-    assert len(labels) == len(set(labels)) == len(trace.colorbar.tickvals)
-    bounds = label_numbers(labels)
-    assert bounds == sorted(bounds) and len(set(bounds)) == len(labels) - 1
-    assert trace.zmin == -0.5 and trace.zmax == len(labels) - 0.5
-
-
-@pytest.mark.parametrize("name, metric", [("603658", "index"), ("603658", "per_1000"), ("332711", "per_1000"),
-                                          ("332711", "index"), ("241584@2019-03-21T2310", "per_1000")])
-def test_legend_bounds_of_skewed_petitions_read_differently(petition_files, name, metric):
-    # A very local petition: a huge top value once made every bound print with no decimals ("1 – 1", "1 – 1").
-    skewed = join_petition(read_petition_file(petition_files[name])).table
-    labels = list(choropleth(skewed, metric, geojson="/x.json").data[0].colorbar.ticktext)
-    bounds = label_numbers(labels)
-    assert len(set(labels)) == len(labels) and bounds == sorted(bounds) and len(set(bounds)) == len(labels) - 1
-    if metric == "index":
-        assert labels == ["≤ 0.50", "0.50 – 0.75", "0.75 – 0.90", "0.90 – 1.10", "1.10 – 1.33", "1.33 – 2.00",
-                          "> 2.00"]
+@pytest.mark.parametrize("scheme", list(SCHEMES))
+def test_sparse_petition_has_a_grey_class_and_integer_count_classes(sparse, scheme):
+    # 603658 (Reading prison): 153 seats with signatures; once "0 | 0–1 | > 1" made 455 look like 2.
+    cls, legend = legend_classes(sparse["signatures"], "signatures", scheme)
+    assert legend[-1] == {"label": "No signatures", "colour": NO_SIGNATURES}
+    assert (cls == NO_CLASS).sum() == 650 - 153 == (sparse["signatures"] == 0).sum()
+    ranges = [bounds(e["label"]) for e in legend[:-1]]
+    assert all(len(r) in (1, 2) and all(v == int(v) for v in r) for r in ranges)
+    flat = [v for r in ranges for v in r]
+    assert flat == sorted(flat) and len(set(flat)) == len(flat)  # "1–2", "3–5": no overlap
+    for a, b in zip(ranges, ranges[1:]):
+        assert b[0] == a[-1] + 1  # integer bounds that meet
+    assert ranges[0][0] == 1 and ranges[-1][-1] == sparse["signatures"].max() == 455
+    used = set(cls[cls != NO_CLASS].tolist())
+    assert used == set(range(len(legend) - 1))  # no empty class
+    assert len({e["label"] for e in legend}) == len(legend)
+    # 455 signatures and 2 (or 4) signatures are not in one class any more
+    at = {n: cls[sparse["signatures"].to_numpy() == n][0] for n in (2, 4, 455)}
+    assert at[455] != at[2] and (scheme == "log" or at[455] != at[4])
+    if scheme == "quantiles":  # collapsed quantiles: the top class is split again
+        assert [e["label"] for e in legend] == ["1", "2", "3", "4–7", "8–26", "27–455", "No signatures"]
 
 
 @pytest.mark.parametrize("metric", list(METRICS))
-def test_legend_classes_are_ordered_and_cover_the_values(table, metric):
-    breaks, labels, colours = legend_classes(table[metric], metric)
-    assert breaks == sorted(breaks) and breaks[-1] >= table[metric].max()
-    assert len(labels) == len(breaks) == len(colours)
-    fig = choropleth(table, metric)
-    assert list(fig.data[0].colorbar.ticktext) == labels
-    assert fig.data[0].z.max() <= len(breaks) - 1
+@pytest.mark.parametrize("scheme", list(SCHEMES))
+@pytest.mark.parametrize("name", ["239406", "603658", "332711", "700143", "241584@2019-03-21T2310"])
+def test_every_class_is_used_ordered_and_labelled_once(petition_files, name, metric, scheme):
+    t = join_petition(read_petition_file(petition_files[name])).table
+    cls, legend = legend_classes(t[metric], metric, scheme, signed=t["signatures"] > 0)
+    colour_classes = [e for e in legend if e["colour"] != NO_SIGNATURES]
+    assert set(cls[cls != NO_CLASS].tolist()) == set(range(len(colour_classes)))
+    assert len({e["label"] for e in legend}) == len(legend) and len({e["colour"] for e in legend}) == len(legend)
+    flat = [v for e in colour_classes for v in bounds(e["label"])]
+    assert flat == sorted(flat)
+    values = t[metric].to_numpy()
+    for k in range(len(colour_classes)):  # higher classes hold higher values
+        if k:
+            assert values[cls == k].min() >= values[cls == k - 1].max()
+    assert (cls == NO_CLASS).sum() == (t["signatures"] == 0).sum()
+
+
+def test_log_labels_are_readable(table):
+    _, legend = legend_classes(table["signatures"], "signatures", "log")
+    assert [e["label"] for e in legend] == ["1", "2", "3–5", "6–20", "21–50", "51–100"]  # 1, 2, 5 × powers of ten
+    _, legend = legend_classes(table["per_1000"], "per_1000", "log")
+    assert [e["label"] for e in legend][1:] == ["0.02 – 0.05", "0.05 – 0.10", "0.10 – 0.50", "0.50 – 0.83"]
 
 
 def test_index_uses_the_diverging_palette_centred_on_one(table):
-    breaks, labels, colours = legend_classes(table["index"], "index")
-    assert colours == DIVERGING
-    middle = breaks.index(1.1)
-    assert breaks[middle - 1] == 0.9 and colours[middle] == "#f7f7f7"  # 0.9–1.1 is neutral
-    assert len(colours) == 2 * middle + 1  # as many classes below 1.0 as above it
-    for low, high in zip(breaks[:middle], reversed(breaks[middle:-1])):
-        assert low * high == pytest.approx(1.0, abs=0.01)  # symmetric in ratio: 0.5 ↔ 2, 0.75 ↔ 1.33
-    fig = choropleth(table.assign(index=1.0), "index")
-    assert set(fig.data[0].z) == {middle}  # exactly typical → the neutral colour
-    assert fig.data[0].colorscale[2 * middle][1] == "#f7f7f7"
+    cls, legend = legend_classes(table["index"], "index")
+    labels = [e["label"] for e in legend]
+    assert labels == ["under 0.50", "0.50 – 0.75", "0.75 – 0.90", "0.90 – 1.10", "1.10 – 1.33", "1.33 – 2.00",
+                      "2.00 or more"]
+    assert [e["colour"] for e in legend] == DIVERGING
+    typical, only = legend_classes(np.ones(10), "index")
+    assert set(typical) == {0} and only == [{"label": "0.90 – 1.10", "colour": DIVERGING[3]}]  # the neutral class
 
 
-def test_selected_constituency_is_outlined(table):
-    fig = choropleth(table, "signatures", selected="E14000602")
-    assert len(fig.data) == 2 and list(fig.data[1].locations) == ["E14000602"]
-    assert fig.data[1].hoverinfo == "skip"
-
-
-def test_hover_names_mp_count_rate_and_rank(table):
-    fig = choropleth(table, "signatures")
-    row = list(fig.data[0].locations).index("E14000602")
-    # 100 signatures, 145,072 residents; UK: 13,933 of 67,080,418
-    assert list(fig.data[0].customdata[row]) == [
-        "Bristol West", "Thangam Debbonaire MP", 100, pytest.approx(100 / 145072 * 1000, abs=1e-3),
-        pytest.approx((100 / 145072) / (13933 / 67080418), abs=1e-3), "1st of 650"]
-    assert "Rank" in fig.data[0].hovertemplate
-
-
-def test_geojson_by_url_keeps_the_figure_small(table):
-    inline = choropleth(table, "signatures")
-    linked = choropleth(table, "signatures", geojson="/app/static/geo/x.json")
-    assert len(linked.to_json()) < 120_000 < len(inline.to_json())
-
-
-def test_hexes_are_closed_clockwise_and_disjoint(table):
-    doc = hex_geojson(table)
-    rings = [f["geometry"]["coordinates"][0] for f in doc["features"]]
-    assert all(r[0] == r[-1] and len(r) == 7 for r in rings)
-    polygons = [shapely.Polygon(r) for r in rings]
-    assert not any(shapely.is_ccw(p.exterior) for p in polygons)
-    assert shapely.area(shapely.union_all(polygons)) == pytest.approx(sum(p.area for p in polygons), rel=1e-3)
-
-
-def test_boundaries_geojson_ids_are_codes(table):
-    doc = json.loads(json.dumps(boundaries_geojson(table.head(3))))
-    assert [f["id"] for f in doc["features"]] == table["ons_code"].head(3).tolist()
+def test_every_colour_is_visible_on_a_white_page_and_legend_text_reads():
+    for colour in [*SEQUENTIAL, *DIVERGING, NO_SIGNATURES]:
+        assert contrast(colour, "#ffffff") >= 1.25, colour
+    assert contrast("#262730", "#ffffff") >= 4.5  # legend text (map.css) on its white panel
+    assert contrast("#45474f", "#ffffff") >= 4.5  # the summary line
 
 
 def test_unknown_choices_are_refused(table):
-    for kwargs in ({"area": "Mars"}, {"view": "globe"}, {"scheme": "magic"}):
-        with pytest.raises(ValueError, match="unknown"):
-            choropleth(table, "signatures", **kwargs)
+    with pytest.raises(ValueError, match="unknown metric"):
+        legend_classes(table["signatures"], "votes")
+    with pytest.raises(ValueError, match="unknown scheme"):
+        legend_classes(table["signatures"], "signatures", "magic")
     with pytest.raises(ValueError, match="unknown area"):
         filter_area(table, "Atlantis")
-    assert set(AREAS) == {"UK", "England", "Scotland", "Wales", "Northern Ireland", "London"}
+    with pytest.raises(ValueError, match="unknown view"):
+        geometry(table, "globe")
 
 
-def test_animation_has_a_frame_per_snapshot_on_one_scale(table):
-    later = table.assign(per_1000=table["per_1000"] * 3)
-    fig = animated_choropleth([("a", table), ("b", later)], "per_1000", geojson="/x.json")
-    assert [f.name for f in fig.frames] == ["a", "b"]
-    assert [s.label for s in fig.layout.sliders[0].steps] == ["a", "b"]
-    assert fig.frames[1].data[0].z.mean() > fig.frames[0].data[0].z.mean()
+@pytest.mark.parametrize("area, count", [("UK", 650), ("England", 533), ("Scotland", 59), ("Wales", 40),
+                                         ("Northern Ireland", 18), ("London", 73), ("North East", 29),
+                                         ("South West", 55)])
+def test_area_presets(table, area, count):
+    assert len(filter_area(table, area)) == count
+    assert area in AREAS
 
 
-def test_hover_text_and_bar_labels_are_text_not_html(table):
-    import pandas as pd
+@pytest.fixture(scope="module", params=["map", "hex"])
+def drawing(request, constituency_sets):
+    from geo.datasets import load_full_boundaries
 
-    from geo.maps import animated_choropleth, bar_chart
+    full = load_full_boundaries("pcon2010") if request.param == "map" else None
+    return geometry(constituency_sets["pcon2010"].table, request.param, full, "pcon2010")
 
-    evil = '<a href="https://evil.example/mp">Evil MP</a>'
-    hostile = table.assign(mp=evil, name="<b>Seat</b>")
-    fig = choropleth(hostile, "signatures")
-    assert tuple(fig.data[0].customdata[0][:2]) == ("&lt;b&gt;Seat&lt;/b&gt;", plotly_text(evil))
-    animated = animated_choropleth([("a", hostile), ("b", hostile)], "signatures")
-    assert animated.data[0].text[0] == "&lt;b&gt;Seat&lt;/b&gt;"
-    bars = bar_chart(pd.DataFrame({"country": [evil, "France"], "signatures": [5, 3]}), "signatures", "country")
-    assert list(bars.data[0].y) == [plotly_text(evil), "France"]
-    assert "<a" not in bars.to_json() and "<a" not in fig.to_json()
+
+def test_geometry_has_650_paths_by_code_and_a_frame_per_area(drawing, table):
+    assert drawing["codes"] == sorted(table["ons_code"]) and len(drawing["paths"]) == 650
+    assert all(d.startswith("M") and d.endswith("z") for d in drawing["paths"])
+    assert set(drawing["frames"]) == set(AREAS)
+    x, y, w, h = drawing["frames"]["UK"]
+    lx, ly, lw, lh = drawing["frames"]["London"]
+    assert x <= lx and y <= ly and lx + lw <= x + w and ly + lh <= y + h and lw < w / 2
+    assert len(drawing["outlines"]) == 12  # the regions and nations
+    assert len(json.dumps(drawing, separators=(",", ":"))) < 400_000  # compact: coverage-simplified, 100 m grid
+
+
+def test_boundaries_are_projected_north_up_and_keep_shared_edges(drawing, table):
+    if drawing["view"] != "map":
+        pytest.skip("boundaries only")
+    code = drawing["codes"]
+    centres = dict(zip(code, drawing["centres"]))
+    # British National Grid, y down: Shetland (Orkney and Shetland, S14000051) is north of Cornwall.
+    assert centres["S14000051"][1] < centres["E14000964"][1]
+    assert centres["N06000001"][0] < centres["E14000602"][0]  # Belfast East is west of Bristol West
+    polys = [shapely.from_wkt(_wkt(d)) for d in drawing["paths"][:40]]
+    union = shapely.union_all(polys)
+    assert shapely.area(union) == pytest.approx(sum(p.area for p in polys), rel=1e-3)  # no overlaps
+
+
+def test_hexes_are_labelled_and_odd_rows_shift_right(drawing, table):
+    if drawing["view"] != "hex":
+        pytest.skip("hexes only")
+    assert len(drawing["labels"]) == 650 and all(1 <= len(s) <= 6 for s in drawing["labels"])
+    assert drawing["hex"] > 0
+    polys = [shapely.from_wkt(_wkt(d)) for d in drawing["paths"]]
+    assert all(len(p.geoms) == 1 and len(p.geoms[0].exterior.coords) == 7 for p in polys)
+    assert shapely.area(shapely.union_all(polys)) == pytest.approx(sum(p.area for p in polys), rel=1e-3)
+
+
+@pytest.mark.parametrize("name, label", [("Bristol West", "BriW"), ("Cities of London and Westminster", "CitLW"),
+                                         ("Bath", "Bath"), ("Aldershot", "Alde"),
+                                         ("Orkney and Shetland", "OrkS"), ("Ynys Môn", "YnyM")])
+def test_abbreviation(name, label):
+    assert abbreviation(name) == label
+
+
+@pytest.mark.parametrize("wkt, d", [
+    ("POLYGON ((0 0, 2 0, 2 2, 0 0))", "M0 0l2 0 0 2z"),
+    ("POLYGON ((0 0, 4 0, 4 4, 0 4, 0 0), (1 1, 2 1, 2 2, 1 1))", "M0 0l4 0 0 4 -4 0zM1 1l1 0 0 1z"),
+    ("MULTIPOLYGON (((0 0, 1 0, 1 1, 0 0)), ((5 5, 6.5 5, 6 6, 5 5)))", "M0 0l1 0 0 1zM5 5l1.5 0 -0.5 1z"),
+])
+def test_path_d(wkt, d):
+    assert path_d(shapely.from_wkt(wkt)) == d
+
+
+def _wkt(d: str) -> str:
+    """An SVG path of path_d back to WKT (its exterior rings only)."""
+    rings = []
+    for part in re.findall(r"M([^z]+)z", d):
+        head, steps = part.split("l")
+        x, y = map(float, head.split())
+        pts = [(x, y)]
+        nums = list(map(float, steps.split()))
+        for dx, dy in zip(nums[::2], nums[1::2]):
+            x, y = x + dx, y + dy
+            pts.append((x, y))
+        pts.append(pts[0])
+        rings.append("((" + ", ".join(f"{a} {b}" for a, b in pts) + "))")
+    return "MULTIPOLYGON (" + ", ".join(rings) + ")"
+
+
+def test_map_values_follow_the_geometry_order(table):
+    codes = sorted(table["ons_code"])[::-1]
+    values = map_values(table, codes)
+    row = codes.index("E14000602")
+    assert values["signatures"][row] == 100 and values["rank"][row] == 1 and values["of"] == 650
+    assert values["mp"][row] == "Thangam Debbonaire MP"
+    assert values["per_1000"][row] == pytest.approx(100 / 145072 * 1000, abs=0.01)
+    assert set(values["classes"]) == set(METRICS) and list(values["classes"]["index"]) == ["quantiles"]
+    assert all(len(v["cls"]) == 650 for m in values["classes"].values() for v in m.values())
+    top = values["classes"]["signatures"]["quantiles"]
+    assert top["cls"][row] == str(len(top["legend"]) - 1 - (top["legend"][-1]["colour"] == NO_SIGNATURES))
+
+
+def test_summary_names_the_top_seats(table):
+    assert summary(table) == ("Most signed in Bristol West, Exeter, Cambridge; highest per 1,000 residents in "
+                              "Exeter, Cambridge, Bath.")
+    assert summary(table.assign(signatures=0)) == "No constituency has signatures yet."
+
+
+def test_frames_share_one_scale(table):
+    codes = sorted(table["ons_code"])
+    later = table.assign(signatures=table["signatures"] * 3)
+    layers = frame_layers([("a", table), ("b", later)], "signatures", codes, title="Signatures")
+    a, b = layers["frames"]
+    assert [a["label"], b["label"]] == ["a", "b"] and len(a["cls"]) == len(b["cls"]) == 650
+    rank = {c: i for i, c in enumerate("0123456789")}
+    grew = sum(rank.get(y, -1) > rank.get(x, -1) for x, y in zip(a["cls"], b["cls"]))
+    assert grew > 300 and b["values"][codes.index("E14000602")] == 300
+    with pytest.raises(ValueError, match="no frames"):
+        frame_layers([], "signatures", codes, title="x")
+
+
+@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("scheme", list(SCHEMES))
+def test_count_labels_hold_exactly_their_members(seed, scheme):
+    counts = np.random.default_rng(seed).negative_binomial(1, 0.02, size=650)  # skewed, many zeros
+    cls, legend = legend_classes(counts, "signatures", scheme)
+    for k, entry in enumerate(e for e in legend if e["colour"] != NO_SIGNATURES):
+        members = counts[cls == k]
+        lo, hi = (bounds(entry["label"]) * 2)[:2] if "–" not in entry["label"] else bounds(entry["label"])
+        assert members.size and lo <= members.min() and members.max() <= hi
+    tops = [bounds(e["label"])[-1] for e in legend if e["colour"] != NO_SIGNATURES]
+    lows = [bounds(e["label"])[0] for e in legend if e["colour"] != NO_SIGNATURES]
+    assert all(b == a + 1 for a, b in zip(tops, lows[1:]))  # integer bounds that meet, never overlap

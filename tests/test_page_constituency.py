@@ -1,6 +1,6 @@
 import json
 
-from tests.pages import app, plotly_specs, texts
+from tests.pages import app, map_event, maps, texts
 
 
 def test_pick_a_constituency_by_name(fake_api):
@@ -11,10 +11,19 @@ def test_pick_a_constituency_by_name(fake_api):
     page = texts(at)
     assert "Bristol West" in page and "Thangam Debbonaire MP" in page and "1st" in page
     assert at.query_params["c"] == "E14000602"
-    near = plotly_specs(at)[0]["data"]
-    assert near[1]["locations"] == ["E14000602"] and 3 <= len(near[0]["locations"]) <= 10
+    near = maps(at)["near"]
+    assert near["selected"] == "E14000602" and near["focus"][0] == "E14000602" and 3 <= len(near["focus"]) <= 10
+    assert near["state"]["metric"] == "per_1000" and near["controls"] == []
     across = at.dataframe[1].value  # most signed here, from the mirror and the store
     assert 239406 in set(across["id"]) and 700143 not in set(across["id"])
+
+
+def test_clicking_a_neighbour_on_the_map_opens_it(fake_api):
+    at = app("constituency", c="E14000602")
+    neighbour = maps(at)["near"]["focus"][1]
+    map_event(at, "near", trigger=("select", neighbour))
+    assert not at.exception and at.selectbox(key="c").value == neighbour
+    assert maps(at)["near"]["selected"] == neighbour and at.query_params["c"] == neighbour
 
 
 def test_selection_carries_over_from_the_map_page_url(fake_api):

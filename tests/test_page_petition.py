@@ -1,12 +1,10 @@
+import re
+
 import pytest
 
-from tests.pages import app, plain_texts, plotly_specs, texts, title
+from tests.pages import app, map_event, maps, plain_texts, texts, title
 
 TITLE = "Undertake an independent enquiry into the role of Russia in Brexit."
-
-
-def map_spec(at):
-    return next(s for s in plotly_specs(at) if s["data"][0]["type"] == "choropleth")
 
 
 def test_opens_on_239406_with_progress_and_map(fake_api):
@@ -18,37 +16,62 @@ def test_opens_on_239406_with_progress_and_map(fake_api):
     assert "10,000 reached on 6 March 2019" in bars[0].proto.text
     assert "14,846 of 100,000" in bars[1].proto.text
     assert "Government responded on 18 March 2019" in texts(at)
-    spec = map_spec(at)
-    assert len(spec["data"][0]["locations"]) == 650
-    assert spec["data"][0]["geojson"].startswith("/app/static/geo/pcon2010-map-")
+    data = maps(at)["map"]
+    assert data["geometry"]["map"].startswith("/app/static/geo/pcon2010-map-")
+    assert data["geometry"]["hex"].startswith("/app/static/geo/pcon2010-hex-")
+    assert all(len(data["values"]["classes"][m]["quantiles"]["cls"]) == 650 for m in ("signatures", "index"))
+    assert len(data["values"]["signatures"]) == 650 and data["selected"] is None
+    assert data["summary"].startswith("Most signed in Bristol West")
+    assert not at.get("plotly_chart")  # no charting bundle on the first view
 
 
-@pytest.mark.parametrize("widget, value, check", [
-    ("view", "hex", lambda s: "-hex-" in s["data"][0]["geojson"] and len(s["data"][0]["locations"]) == 650),
-    ("metric", "per_1000", lambda s: "per 1,000" in s["data"][0]["colorbar"]["title"]["text"]),
-    ("metric", "index", lambda s: "Index vs UK" in s["data"][0]["colorbar"]["title"]["text"]),
-    ("area", "London", lambda s: len(s["data"][0]["locations"]) == 73),
-    ("area", "Northern Ireland", lambda s: len(s["data"][0]["locations"]) == 18),
-])
-def test_toggles_change_the_figure(fake_api, widget, value, check):
+def test_the_map_sends_no_geometry(fake_api):
     at = app()
-    before = map_spec(at)
-    kind = at.radio if widget in ("view", "metric") else at.selectbox
-    kind(key=widget).set_value(value).run()
-    after = map_spec(at)
-    assert not at.exception and after != before and check(after)
-    assert at.query_params[widget] == value
+    element = next(e for e in at.get("bidi_component"))
+    assert len(element.proto.json) < 60_000 and '"paths"' not in element.proto.json
+    assert not re.search(r"M-?\d+ -?\d+l", element.proto.json)  # no SVG path in the rerun's data
+    assert len(element.proto.js_content) < 1000  # the script itself is a cached static file
+
+
+def test_clicking_a_seat_selects_it_and_shares_it(fake_api):
+    at = app()
+    map_event(at, "map", trigger=("select", "E14000602"))
+    assert not at.exception
+    assert at.selectbox(key="c").value == "E14000602"
+    assert "Bristol West" in texts(at) and "Thangam Debbonaire MP" in texts(at)
+    assert maps(at)["map"]["selected"] == "E14000602"
+    assert at.query_params["c"] == "E14000602"
+
+
+@pytest.mark.parametrize("picked", ["S99999999", "<b>x</b>", 42, ""])
+def test_a_seat_not_in_the_set_is_ignored(fake_api, picked):
+    at = app()
+    map_event(at, "map", trigger=("select", picked))
+    assert not at.exception and at.selectbox(key="c").value == ""
+    assert "c" not in at.query_params
+
+
+@pytest.mark.parametrize("name, value", [("view", "hex"), ("metric", "per_1000"), ("metric", "index"),
+                                         ("area", "London"), ("scheme", "fisher_jenks")])
+def test_map_controls_reach_the_url_and_the_table(fake_api, name, value):
+    at = app()
+    map_event(at, "map", state={name: value})
+    assert not at.exception
+    assert at.query_params[name] == value
+    assert maps(at)["map"]["state"][name] == value
+    if name == "area":
+        assert "Top 10 in London" in texts(at)
 
 
 def test_shared_url_restores_the_view(fake_api):
     at = app(petition="700143", view="hex", metric="index", area="UK", c="E14001063")
     assert not at.exception
     assert title(at) == "Call a General Election"
-    assert at.radio(key="view").value == "hex" and at.radio(key="metric").value == "index"
+    data = maps(at)["map"]
+    assert data["state"] == {"view": "hex", "metric": "index", "scheme": "quantiles", "area": "UK"}
+    assert data["selected"] == "E14001063" and data["geometry"]["hex"].startswith("/app/static/geo/pcon2024-hex-")
     assert at.selectbox(key="c").value == "E14001063"
     assert "Aldershot" in texts(at) and "Alex Baker MP" in texts(at)
-    spec = map_spec(at)
-    assert spec["data"][1]["locations"] == ["E14001063"]  # outlined
 
 
 def shown(markdown: str) -> str:
@@ -152,7 +175,7 @@ def test_unreachable_api_without_a_store_shows_the_mirror_copy(fake_api, monkeyp
     assert notes[0].endswith("days old) because the live data could not be used: cannot reach petition.parliament.uk "
                              "(no network?).")
     assert [b.proto.value for b in at.get("progress")] == [100, 14]
-    assert len(map_spec(at)["data"][0]["locations"]) == 650
+    assert len(maps(at)["map"]["values"]["signatures"]) == 650
     assert fake_api.seen  # it did try the API first
 
 
@@ -167,21 +190,18 @@ def test_unreachable_api_and_no_copy_keeps_the_petition(fake_api):
 
 def test_choosing_a_constituency_outlines_it_and_shares_it(fake_api):
     at = app()
-    assert len(map_spec(at)["data"]) == 1  # nothing selected yet
     at.selectbox(key="c").set_value("E14000602").run()
     assert not at.exception
-    spec = map_spec(at)
-    assert spec["data"][1]["locations"] == ["E14000602"] and len(spec["data"][0]["locations"]) == 650
+    assert maps(at)["map"]["selected"] == "E14000602"
     assert "Bristol West" in texts(at) and "Thangam Debbonaire MP" in texts(at)
     assert at.query_params["c"] == "E14000602"
 
 
-def test_hex_view_of_london(fake_api):
-    at = app(view="hex", area="London")
+def test_sparse_petition_has_a_grey_no_signatures_class(fake_api):
+    at = app(petition="603658")
     assert not at.exception
-    spec = map_spec(at)
-    assert len(spec["data"][0]["locations"]) == 73 and "-hex-" in spec["data"][0]["geojson"]
-    assert at.radio(key="view").value == "hex" and at.selectbox(key="area").value == "London"
+    classes = maps(at)["map"]["values"]["classes"]["signatures"]["quantiles"]
+    assert classes["cls"].count("z") == 650 - 153 and classes["legend"][-1]["label"] == "No signatures"
 
 
 def test_breakdowns_and_downloads(fake_api):
@@ -289,11 +309,10 @@ def test_every_table_formats_counts_and_labels_in_sentence_case(fake_api):
     import json
 
     at = app(petition="700143")
-    abroad = next(t for t in at.dataframe if "country" in t.value.columns)
-    assert abroad.value["signatures"].iloc[0] == 1132  # Australia: shown as 1,132
-    config = json.loads(abroad.proto.columns)
-    assert config["signatures"]["type_config"]["format"] == "localized"
-    assert [config[c]["label"] for c in ("country", "code", "signatures")] == ["Country", "Code", "Signatures"]
+    markdown = "\n".join(e.value for e in at.markdown)
+    assert "| Country | Signatures |" in markdown and "| Australia | 1,132 |" in markdown
+    at.toggle(key="all_table").set_value(True).run()
+    assert at.dataframe, "the table of every constituency"
     for table in at.dataframe:
         config = json.loads(table.proto.columns)
         for name in table.value.columns:
@@ -302,8 +321,7 @@ def test_every_table_formats_counts_and_labels_in_sentence_case(fake_api):
                 assert label[0].isupper() and "_" not in label, (name, label)
                 if str(table.value[name].dtype).startswith("int"):
                     assert config[name]["type_config"]["format"] == "localized", name
-    at.radio(key="metric").set_value("index").run()
-    assert "by index vs UK" in texts(at)
+    assert "by index vs UK" in texts(app(petition="700143", metric="index"))
 
 
 @pytest.mark.parametrize("name, today, line", [
@@ -359,7 +377,7 @@ def test_api_faults_after_the_cache_expires_keep_the_petition(page_on_fault_api,
     notes = [shown(e.value) for e in at.info]
     assert len(notes) == 1 and notes[0].startswith("Showing the saved copy (data as of ") and FAULTS[fault] in notes[0]
     assert [b.proto.value for b in at.get("progress")] == [100, 14]
-    assert len(map_spec(at)["data"][0]["locations"]) == 650
+    assert len(maps(at)["map"]["values"]["signatures"]) == 650
 
 
 def test_a_locked_store_never_takes_the_page_down(page_on_fault_api, monkeypatch):

@@ -1,4 +1,4 @@
-from tests.pages import app, plotly_specs, texts, title
+from tests.pages import app, maps, texts, title
 
 
 def test_trends_of_revoke_article_50(fake_api):
@@ -9,14 +9,15 @@ def test_trends_of_revoke_article_50(fake_api):
     assert "8 snapshots" in page and "2 snapshot(s) have a stale constituency breakdown" in page
     assert "21 Mar 2019 23:10: its constituency counts sum to 62% of the total, against 94%" in page
     assert "22 Mar 2019 14:00: its constituency counts sum to 39% of the total" in page
-    specs = plotly_specs(at)
-    animation = next(s for s in specs if s.get("frames"))
+    animation = maps(at)["animation"]["layers"]
     assert len(animation["frames"]) == 6  # the stale snapshots are left out
-    assert len(animation["layout"]["sliders"][0]["steps"]) == 6
-    assert animation["layout"]["updatemenus"][0]["buttons"][0]["label"].endswith("Play")
+    assert all(len(f["cls"]) == 650 and len(f["values"]) == 650 for f in animation["frames"])
+    assert animation["frames"][-1]["label"] == "01 Apr 12:07"
     at.radio(key="trend_metric").set_value("growth_per_1000").run()
     assert not at.exception
-    assert len(next(s for s in plotly_specs(at) if s.get("frames"))["frames"]) == 5
+    growth = maps(at)["animation"]["layers"]
+    assert len(growth["frames"]) == 5 and growth["title"].startswith("Growth per 1,000")
+    assert not [k for k in maps(at) if k not in ("animation", "spread")]
     assert at.query_params["metric"] == "growth_per_1000"
 
 
@@ -47,6 +48,8 @@ def test_spreading_fastest_between_two_snapshots(fake_api):
     assert not at.exception
     table = at.dataframe[0].value
     assert len(table) == 20 and table["growth_per_1000"].is_monotonic_decreasing
+    spread = maps(at)["spread"]["layers"]
+    assert len(spread["frames"]) == 1 and len(spread["frames"][0]["cls"]) == 650
 
 
 def test_one_snapshot_says_how_to_start_tracking(fake_api):

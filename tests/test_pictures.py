@@ -1,14 +1,13 @@
 import io
-import shutil
+import re
 
 import pytest
 from PIL import Image
 
 from geo.join import join_petition
-from geo.pictures import HEIGHT, WIDTH, map_figure, map_image
+from geo.maps import NO_SIGNATURES
+from geo.pictures import HEIGHT, WIDTH, map_image, map_svg
 from petitions.model import read_petition_file
-
-pytestmark = pytest.mark.skipif(not shutil.which("chromium"), reason="needs Debian's chromium (make browser)")
 
 
 @pytest.fixture(scope="module")
@@ -24,22 +23,44 @@ def test_png_is_a_real_picture_of_the_map(petition):
     assert image.size == (WIDTH, HEIGHT) and len(png) > 50_000
     colours = image.getcolors(maxcolors=1_000_000)
     assert len(colours) > 50  # a drawn map, not a blank page
-    # Dark blue of the top class appears (the map was coloured, offline).
+    # Dark blue of the top class appears (the map was coloured).
     assert any(abs(r - 0x0c) < 30 and abs(g - 0x2c) < 30 and abs(b - 0x84) < 40 for _, (r, g, b) in colours)
+    # The title was rasterised: dark text pixels in the title band.
+    band = image.crop((0, 0, WIDTH, 90)).getcolors(maxcolors=1_000_000)
+    assert sum(n for n, (r, g, b) in band if r < 80 and g < 80 and b < 80) > 500
 
 
 def test_svg_carries_title_legend_and_attribution(petition):
     p, result = petition
     svg = map_image(p, result, "index", view="hex", fmt="svg").decode()
-    assert svg.startswith("<svg") and svg.count('class="choroplethlocation"') == 650
+    assert svg.startswith("<svg") and svg.count('class="seat"') == 650
     for text in ("Undertake an independent enquiry", "Index vs UK", "Open Government Licence",
-                 "petition.parliament.uk", "Contains OS data"):
+                 "petition.parliament.uk", "Contains OS data", "0.90 – 1.10"):
         assert text in svg
 
 
-def test_figure_has_title_and_every_attribution(petition):
+def test_area_and_selection(petition):
     p, result = petition
-    fig = map_figure(p, result, "signatures", area="London")
-    notes = fig.layout.annotations[0].text
-    assert "petition.parliament.uk" in notes and "Office for National Statistics" in notes
-    assert "London" in fig.layout.title.text and len(fig.data[0].locations) == 73
+    svg = map_svg(p, result, "signatures", area="London", selected="E14000639")  # Cities of London and Westminster
+    assert svg.count('class="seat"') == 73 and "London" in svg
+    assert svg.count('stroke="#d6004c"') == 1
+
+
+def test_sparse_petition_shows_the_grey_class(petition_files):
+    p = read_petition_file(petition_files["603658"])
+    svg = map_svg(p, join_petition(p), "signatures")
+    assert len(re.findall(f'class="seat" d="[^"]+" fill="{NO_SIGNATURES}"', svg)) == 650 - 153
+    assert "No signatures" in svg
+
+
+def test_text_from_the_petition_is_escaped(petition):
+    p, result = petition
+    odd = p.__class__(**{**p.__dict__, "action": 'Ban <script>alert("x")</script> & more'})
+    svg = map_svg(odd, result)
+    assert "<script>" not in svg and "&lt;script&gt;" in svg and "&amp; more" in svg
+
+
+def test_unknown_format_is_refused(petition):
+    p, result = petition
+    with pytest.raises(ValueError, match="unknown picture format"):
+        map_image(p, result, fmt="gif")

@@ -3,8 +3,8 @@
 import streamlit as st
 
 from dashboard import cache, ui
+from dashboard.components.mapview import map_element, picked
 from geo.across import local_slug, neighbours
-from geo.maps import choropleth
 from geo.metrics import ordinal
 from petitions.model import PetitionError
 
@@ -56,9 +56,12 @@ with left:
                  column_config={"Signatures": st.column_config.NumberColumn(format="localized"),
                                 "Per 1,000 residents": st.column_config.NumberColumn(format="%.2f")})
 with right:
-    near = table[table["ons_code"].isin(neighbours(table, code))]
-    fig = choropleth(near, "per_1000", selected=code, height=360, scale=table)
-    st.plotly_chart(fig, config=cache.PLOTLY_CONFIG, width="stretch", key="near")
+    values, _ = cache.values(p, result)
+    near = neighbours(table, code)
+    map_element(key="near", geometry=cache.geometry_urls(result.set_name), values=values,
+                state={"view": "map", "metric": "per_1000", "scheme": "quantiles", "area": "UK"}, selected=code,
+                focus=near, height=360, label=f"{row['name']} and its neighbours",
+                on_select=picked("near", names))
     st.caption("This constituency (outlined) and its neighbours, per 1,000 residents; colours on the UK-wide scale.")
 
 st.subheader("Across petitions")

@@ -3,9 +3,10 @@
 import streamlit as st
 
 from dashboard import cache, ui
+from dashboard.components.mapview import STATE_KEYS, map_element, picked
 from geo.breakdowns import abroad, by_nation, by_region, totals
 from geo.export import attribution, export_table, to_csv_bytes, to_geojson_bytes
-from geo.maps import AREAS, METRICS, VIEWS, bar_chart, choropleth, filter_area, selected_code
+from geo.maps import AREAS, METRICS, VIEWS, filter_area
 from geo.metrics import SCHEMES, ordinal
 from geo.pictures import map_image
 
@@ -50,53 +51,36 @@ ui.remember_constituency()
 if st.session_state["c"] not in names:
     st.session_state["c"] = ""
 
-ui.header(p, loaded)
+# Map first: title and progress beside the map on a wide screen; on a phone the map follows them.
 left, right = st.columns([2, 3], gap="medium")
-
 with right:
-    a, b = st.columns(2)
-    view = a.radio("View", list(VIEWS), format_func=VIEWS.get, key="view", horizontal=True)
-    metric = b.radio("Colour by", list(METRICS), key="metric", horizontal=True,
-                     format_func=lambda m: {"signatures": "Signatures", "per_1000": "Per 1,000",
-                                            "index": "Index vs UK"}[m])
-    a, b = st.columns(2)
-    area = a.selectbox("Area", list(AREAS), key="area")
-    scheme = b.selectbox("Classes", list(SCHEMES), format_func=SCHEMES.get, key="scheme",
-                         disabled=metric == "index", help="How values are grouped into colours")
-    fig = choropleth(table, metric, view=view, area=area, scheme=scheme, selected=st.session_state["c"] or None,
-                     geojson=cache.geometry_url(result.set_name, view))
-    event = st.plotly_chart(fig, key="map", on_select="rerun", selection_mode="points",
-                            config=cache.PLOTLY_CONFIG, width="stretch")
-    points = list(event.selection.get("points", [])) if event else []
-    shown = fig.data[0].locations
-    clicked = selected_code(points, list(shown))
-    if points and str(points) != st.session_state.get("_last_points"):
-        st.session_state["_last_points"] = str(points)
-        if clicked:
-            st.session_state["c"] = clicked
-            st.rerun()
-    st.caption(f"{len(shown)} constituencies ({result.set_name[4:]} boundaries). Click one for its figures. "
-               "Constituency totals exclude signatures from abroad.")
-
-with left:
-    ui.progress(p)
+    values, sentence = cache.values(p, result)
+    view, metric, area, scheme = (st.session_state[k] for k in ("view", "metric", "area", "scheme"))
+    map_element(key="map", geometry=cache.geometry_urls(result.set_name), values=values,
+                state={"view": view, "metric": metric, "scheme": scheme, "area": area},
+                selected=st.session_state["c"] or None, controls=STATE_KEYS, areas=list(AREAS), summary=sentence,
+                label=f"Map of where petition {p.id} is signed", on_select=picked("map", codes),
+                state_targets={k: k for k in STATE_KEYS})
+    st.caption(f"{len(codes)} constituencies ({result.set_name[4:]} boundaries). Hover or tap one for its figures; "
+               "drag to pan, scroll or pinch to zoom. Constituency totals exclude signatures from abroad.")
     options = [""] + sorted(codes, key=lambda c: names[c])
     st.selectbox("Find a constituency", options, key="c", format_func=lambda c: names.get(c, "Type to search…"))
     code = st.session_state["c"]
     st.session_state["selected"] = code
     if code:
         constituency_panel(table, code)
-    st.subheader(f"Top 10 in {'the UK' if area == 'UK' else area}")
-    st.caption({"signatures": "by signatures", "per_1000": "by signatures per 1,000 residents",
-                "index": "by index vs UK"}[metric])
-    top = filter_area(table, area).nlargest(10, metric)[["name", "signatures", "per_1000", "index"]]
-    # narrow number columns so that all four fit beside the map at 1400 px
-    st.dataframe(top, hide_index=True, width="stretch", key="top10",
-                 column_config=ui.column_config(top, name="Constituency", per_1000="Per 1,000")
-                 | {"name": st.column_config.TextColumn("Constituency", width=124),
-                    "signatures": st.column_config.NumberColumn("Signatures", format="localized", width=78),
-                    "per_1000": st.column_config.NumberColumn("Per 1,000", format="%.2f", width=68),
-                    "index": st.column_config.NumberColumn("Index vs UK", format="%.2f", width=84)})
+
+with left:  # filled after the map, so that the map's message reaches the browser first
+    ui.header(p, loaded)
+    ui.progress(p)
+
+st.subheader(f"Top 10 in {'the UK' if area == 'UK' else area}")
+st.caption({"signatures": "by signatures", "per_1000": "by signatures per 1,000 residents",
+            "index": "by index vs UK"}[metric])
+top = filter_area(table, area).nlargest(10, metric)
+# Small tables as Markdown: the page's first view loads no table (Arrow) bundle, so the map draws sooner.
+st.markdown(ui.markdown_table(top, {"name": "Constituency", "signatures": "Signatures", "per_1000": "Per 1,000",
+                                 "index": "Index vs UK"}))
 
 st.subheader("Breakdowns")
 split = totals(p)
@@ -104,28 +88,27 @@ st.caption(f"Of {split['total']:,} signatures, {split['constituencies']:,} are m
            f"{split['abroad']:,} come from abroad and {split['unmatched']:,} are from the UK but unmatched "
            "(e.g. unrecognised postcodes). Constituency and map figures exclude signatures from abroad.")
 nations, regions, countries = st.tabs(["By nation", "By region", "From abroad"])
-columns = {"nation": "Nation", "region": "Region",
-           "signatures": st.column_config.NumberColumn("Signatures", format="localized"),
-           "population": st.column_config.NumberColumn("Residents", format="localized"),
-           "per_1000": st.column_config.NumberColumn("Per 1,000 residents", format="%.2f")}
+columns = {"nation": "Nation", "region": "Region", "signatures": "Signatures", "population": "Residents",
+           "per_1000": "Per 1,000"}
 with nations:
-    st.dataframe(by_nation(table), hide_index=True, width="stretch", column_config=columns)
+    st.markdown(ui.markdown_table(by_nation(table), columns))
 with regions:
     region_table, source = by_region(p, table)
-    st.dataframe(region_table, hide_index=True, width="stretch", column_config=columns)
+    st.markdown(ui.markdown_table(region_table, columns))
     st.caption(f"Regional counts {source}.")
 with countries:
     foreign = abroad(p)
     if foreign.empty:
         st.write("No signatures from abroad.")
     else:
-        st.plotly_chart(bar_chart(foreign.head(15), "signatures", "country", title="Top countries outside the UK"),
-                        config=cache.PLOTLY_CONFIG, width="stretch")
-        st.dataframe(foreign, hide_index=True, width="stretch", column_config=ui.column_config(foreign))
+        st.markdown(ui.markdown_table(foreign.head(15), {"country": "Country", "signatures": "Signatures"}))
+        if len(foreign) > 15:
+            st.caption(f"The 15 countries with most signatures, of {len(foreign)} with any.")
 
 with st.expander("All constituencies: table and downloads"):
-    everything = export_table(result)
-    st.dataframe(everything, hide_index=True, width="stretch", column_config=ui.column_config(everything))
+    if st.toggle("Show the table of every constituency", key="all_table"):
+        everything = export_table(result)
+        st.dataframe(everything, hide_index=True, width="stretch", column_config=ui.column_config(everything))
     shown = {"metric": metric, "view": view, "area": area, "scheme": scheme, "selected": code or None}
     stem = f"petition-{p.id}-{metric}-{view}-{area.lower().replace(' ', '-')}"
     cols = st.columns(4)

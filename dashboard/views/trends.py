@@ -3,7 +3,8 @@
 import streamlit as st
 
 from dashboard import cache, ui
-from geo.maps import VIEWS, animated_choropleth, choropleth
+from dashboard.components.mapview import map_element
+from geo.maps import VIEWS, frame_layers
 from geo.trends import rate_chart, total_chart
 from petitions.model import DEBATE_THRESHOLD, RESPONSE_THRESHOLD
 
@@ -40,25 +41,31 @@ with right:
     st.plotly_chart(rate_chart(history.rates), config=cache.PLOTLY_CONFIG, width="stretch", key="rate")
 
 st.subheader("The map through time")
-a, b = st.columns(2)
 ui.url_default("view", "map", VIEWS)
-view = a.radio("View", list(VIEWS), format_func=VIEWS.get, key="view", horizontal=True)
 MEASURES = ["signatures", "per_1000", "growth_per_1000"]
 if "trend_metric" not in st.session_state:
     st.session_state["trend_metric"] = st.query_params.get("metric") if st.query_params.get("metric") in MEASURES \
         else "signatures"
-measure = b.radio("Colour by", MEASURES, horizontal=True, key="trend_metric",
-                  format_func={"signatures": "Signatures", "per_1000": "Per 1,000",
-                               "growth_per_1000": "Growth per 1,000 since previous"}.get)
+measure = st.radio("Colour by", MEASURES, horizontal=True, key="trend_metric",
+                   format_func={"signatures": "Signatures", "per_1000": "Per 1,000",
+                                "growth_per_1000": "Growth per 1,000 since previous"}.get)
 frames = history.frames(measure)
+codes = cache.geometry_codes(history.set_name)
+geometry = cache.geometry_urls(history.set_name)
+titles = {"signatures": "Signatures", "per_1000": "Signatures per 1,000 residents",
+          "growth_per_1000": "Growth per 1,000 since the previous snapshot"}
 if not frames:
     st.info("Growth needs two snapshots with changed constituency counts.")
 else:
-    st.plotly_chart(animated_choropleth(frames, measure, view=view, geojson=cache.geometry_url(history.set_name, view),
-                                        legend_title={"growth_per_1000": "Growth per 1,000"}.get(measure)),
-                    config=cache.PLOTLY_CONFIG, width="stretch", key="animation")
+    # Every frame travels once as a string of classes; Play and the slider run in the browser.
+    map_element(key="animation", geometry=geometry, state={"view": st.session_state["view"]}, controls=["view"],
+                layers=frame_layers(frames, measure, codes, title=titles[measure],
+                                    zero_label="No new signatures" if measure == "growth_per_1000" else
+                                    "No signatures"),
+                label=f"Map of petition {p.id} through time", state_targets={"view": "view"})
     st.caption("Drag the slider or press Play." + (" Snapshots with a stale breakdown are left out." if frozen
                                                    else ""))
+view = st.session_state["view"]
 
 st.subheader("Spreading fastest")
 include = st.toggle("Include snapshots with a stale breakdown", key="include_stale", disabled=not stale,
@@ -98,11 +105,11 @@ with c:
                                 "count_to": st.column_config.NumberColumn("Now", format="localized")})
     st.caption("Top 20 by growth per 1,000 residents; sort by any column.")
 with d:
-    growth_map = spread.rename(columns={"growth_per_1000": "per_1000"})
-    st.plotly_chart(choropleth(history.as_table(growth_map), "per_1000", view=view,
-                               geojson=cache.geometry_url(history.set_name, view), height=560,
-                               legend_title="Growth per 1,000"),
-                    config=cache.PLOTLY_CONFIG, width="stretch", key="spread")
+    growth = spread.assign(growth_per_1000=spread["growth_per_1000"].clip(lower=0))
+    map_element(key="spread", geometry=geometry, state={"view": view}, height=560,
+                layers=frame_layers([(f"{labels[start]} → {labels[end]}", growth)], "growth_per_1000", codes,
+                                    title="Growth per 1,000 residents", zero_label="No new signatures"),
+                label=f"Where petition {p.id} grew fastest")
 
 with st.expander("Snapshots"):
     shown = snaps.assign(stale=[stale.get(int(i), "") for i in snaps["snapshot_id"]])

@@ -25,41 +25,41 @@ CHROMIUM = os.environ.get("PETITIONMAP_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
-VIEWPORT = {"width": 1400, "height": 1100}
+VIEWPORT = {"width": 1400, "height": 1000}
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 START_TIMEOUT = 60.0  # seconds for the app to answer /_stcore/health
 DRAW_TIMEOUT = 30_000  # ms for a map to draw or redraw
 
-# The map's first trace: Plotly draws one path.choroplethlocation per shown constituency; a selected
-# constituency adds a second choropleth trace (its outline), which these scripts leave out.
-JS_COUNT = ("() => { const t = document.querySelector('g.trace.choropleth');"
-            " return t ? t.querySelectorAll('path.choroplethlocation').length : 0; }")
+# The map element (dashboard/components/map.js): one path.pm-seat per constituency in the first .pm-map;
+# its data-* attributes say what is drawn (view, metric, area, frame box, selection, labels).
+JS_COUNT = ("() => { const m = document.querySelector('.pm-map');"
+            " return m && !m.dataset.loading ? m.querySelectorAll('.pm-view.pm-on path.pm-seat').length : 0; }")
 JS_STATE = """() => {
-  const t = document.querySelector('g.trace.choropleth');
-  if (!t) return null;
-  const paths = [...t.querySelectorAll('path.choroplethlocation')];
-  const ticks = [...document.querySelectorAll('g.colorbar g.cbaxis text')].map(e => e.textContent);
+  const m = document.querySelector('.pm-map');
+  if (!m) return null;
+  const paths = [...m.querySelectorAll('.pm-view.pm-on path.pm-seat')];
   return {count: paths.length, first: paths.length ? paths[0].getAttribute('d').slice(0, 80) : '',
-          fills: [...new Set(paths.map(p => getComputedStyle(p).fill))].sort().join(' '), ticks: ticks.join('|'),
-          title: [...document.querySelectorAll('g.colorbar .cbtitle')].map(e => e.textContent).join(' '),
-          traces: document.querySelectorAll('g.trace.choropleth').length};
+          fills: paths.map(p => p.getAttribute('fill')).join(' '),
+          ticks: [...m.querySelectorAll('.pm-legend li')].map(e => e.textContent).join('|'),
+          title: (m.querySelector('.pm-legend-title') || {}).textContent || '',
+          selected: m.dataset.selected || '', view: m.dataset.view || '', box: m.dataset.box || '',
+          area: m.dataset.area || '', labels: m.dataset.labels || '', loading: !!m.dataset.loading};
 }"""
-# A point inside the i-th constituency of the first trace (paths ignore the pointer: Plotly hit-tests
-# the geometry, so elementFromPoint cannot tell; isPointInFill can), with its ONS code.
+# A point inside the i-th constituency that the pointer really hits there, with its ONS code.
 JS_INSIDE = """(i) => {
-  const p = document.querySelector('g.trace.choropleth').querySelectorAll('path.choroplethlocation')[i];
+  const p = document.querySelector('.pm-map').querySelectorAll('.pm-view.pm-on path.pm-seat')[i];
   const r = p.getBoundingClientRect(), m = p.getScreenCTM().inverse();
-  const inside = (x, y) => p.isPointInFill(new DOMPoint(x, y).matrixTransform(m));
   for (const f of [0.5, 0.45, 0.55, 0.4, 0.6, 0.35, 0.65, 0.3, 0.7, 0.25, 0.75, 0.2, 0.8])
     for (const g of [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8]) {
       const x = r.x + r.width * g, y = r.y + r.height * f;
-      if (inside(x, y)) return {x, y, code: p.__data__ && p.__data__.loc, width: r.width, height: r.height};
+      if (p.isPointInFill(new DOMPoint(x, y).matrixTransform(m)) && document.elementFromPoint(x, y) === p)
+        return {x, y, code: p.dataset.code, width: r.width, height: r.height};
     }
   return null;
 }"""
-# Index of the first-trace path of an ONS code (-1 when not drawn).
-JS_INDEX_OF = """(code) => [...document.querySelector('g.trace.choropleth').querySelectorAll('path.choroplethlocation')]
-  .findIndex(p => p.__data__ && p.__data__.loc === code)"""
+# Index of the seat path of an ONS code (-1 when not drawn).
+JS_INDEX_OF = """(code) => [...document.querySelector('.pm-map').querySelectorAll('.pm-view.pm-on path.pm-seat')]
+  .findIndex(p => p.dataset.code === code)"""
 
 
 @dataclass
@@ -102,8 +102,9 @@ def app_env(mirror: Path, store: Path) -> dict[str, str]:
     return env
 
 
-def start_app(mirror: Path, timeout: float = START_TIMEOUT, env: dict[str, str] | None = None) -> App:
-    """Start `streamlit run dashboard/app.py` on a free port (`env`: extra variables); returns when
+def start_app(mirror: Path, timeout: float = START_TIMEOUT, env: dict[str, str] | None = None,
+              script: str = "dashboard/app.py") -> App:
+    """Start `streamlit run <script>` on a free port (`env`: extra variables); returns when
     /_stcore/health says ok."""
     tmp = tempfile.TemporaryDirectory(prefix="petitionmap-browser-")
     folder = Path(tmp.name)
@@ -111,7 +112,7 @@ def start_app(mirror: Path, timeout: float = START_TIMEOUT, env: dict[str, str] 
     log = folder / "app.log"
     with open(log, "wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port)],
+            [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port)],
             cwd=ROOT, env=app_env(mirror, folder / "history.sqlite") | (env or {}), stdout=out,
             stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
     app = App(f"http://127.0.0.1:{port}", process, log, folder / "history.sqlite", tmp)
@@ -169,13 +170,13 @@ def map_state(page) -> dict:
     return page.evaluate(JS_STATE)
 
 
-def wait_for_redraw(page, before: dict, keys: tuple[str, ...], count: int | None = None, title: str | None = None,
+def wait_for_redraw(page, before: dict, keys: tuple[str, ...], count: int | None = 650, title: str | None = None,
                     timeout: float = DRAW_TIMEOUT) -> dict:
-    """Wait until the map's state differs from `before` in one of `keys`, shows `count` paths and its
-    legend title holds `title` (mid-redraw states can differ in one key and not yet in the others)."""
+    """Wait until the map's state differs from `before` in one of `keys`, shows `count` seats and its
+    legend title holds `title`."""
     script = f"""([before, keys, count, title]) => {{ const now = ({JS_STATE})();
-        return !!now && (count === null || now.count === count) && (title === null || now.title.includes(title))
-          && keys.some(k => now[k] !== before[k]); }}"""
+        return !!now && !now.loading && (count === null || now.count === count)
+          && (title === null || now.title.includes(title)) && keys.some(k => now[k] !== before[k]); }}"""
     page.wait_for_function(script, arg=[before, list(keys), count, title], timeout=timeout)
     return map_state(page)
 
@@ -185,18 +186,24 @@ def choose_radio(page, label: str) -> None:
     page.locator('[data-testid="stRadioOption"]').filter(has_text=label).first.click()
 
 
+def map_control(page, label: str) -> None:
+    """Click one of the map element's own buttons (Map / Hex map / Signatures / Per 1,000 / Index vs UK)."""
+    page.locator(".pm-bar button").filter(has_text=label).first.click()
+
+
 def point_in(page, index: int) -> dict:
-    """Scroll the map into view and return a point inside constituency `index` of the first trace."""
-    page.locator('[data-testid="stPlotlyChart"]').first.scroll_into_view_if_needed()
+    """Scroll the map into view and return a point inside constituency `index`."""
+    page.locator(".pm-map").first.scroll_into_view_if_needed()
     point = page.evaluate(JS_INSIDE, index)
     assert point, f"no point inside constituency #{index} found"
     return point
 
 
-def screenshot(page, name: str) -> Path:
-    """A screenshot of the viewport with the map in view, under artifacts/screenshots/ (git-ignored)."""
+def screenshot(page, name: str, scroll: bool = True) -> Path:
+    """A screenshot of the viewport (with the map in view unless told), under artifacts/screenshots/."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.locator('[data-testid="stPlotlyChart"]').first.scroll_into_view_if_needed()
+    if scroll:
+        page.locator(".pm-map").first.scroll_into_view_if_needed()
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path))
     return path

@@ -1,25 +1,20 @@
-"""Constituency, Trends and export in a real browser: click and search selection, PNG download, phone width,
-and the time slider moving the map."""
+"""Constituency, Trends and export in a real browser: the map element on every page, click and search
+selection, PNG download, and the Trends animation playing in the browser."""
 
 from __future__ import annotations
 
 import io
-from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from PIL import Image
 
-from tests.browser.conftest import point_in, screenshot, wait_for_map
-
-# Each constituency's own colour, in drawing order (the set of colours used can be the same on two dates).
-JS_COLOURS = """() => [...document.querySelector('g.trace.choropleth').querySelectorAll('path.choroplethlocation')]
-  .map(p => getComputedStyle(p).fill).join('|')"""
+from tests.browser.conftest import JS_INDEX_OF, map_state, point_in, screenshot, wait_for_map, wait_for_redraw
 
 pytestmark = pytest.mark.browser
 
-
-def query(page) -> dict[str, list[str]]:
-    return parse_qs(urlsplit(page.url).query)
+# Each seat's own colour in drawing order, for the n-th map of the page.
+JS_COLOURS = """(n) => [...document.querySelectorAll('.pm-map')[n].querySelectorAll('.pm-view.pm-on path.pm-seat')]
+  .map(p => p.getAttribute('fill')).join('|')"""
 
 
 def test_click_on_the_map_carries_over_to_the_constituency_page(page, app, constituency_sets):
@@ -30,23 +25,32 @@ def test_click_on_the_map_carries_over_to_the_constituency_page(page, app, const
     page.wait_for_function(f"() => location.search.includes('c={point['code']}')")
     page.get_by_role("link", name="Constituency").click()
     name = dict(zip(constituency_sets["pcon2010"].table["ons_code"], constituency_sets["pcon2010"].table["name"]))
-    heading = page.locator("h2").filter(has_text=name[point["code"]]).first
-    heading.wait_for()
+    page.locator("h2").filter(has_text=name[point["code"]]).first.wait_for()
     page.wait_for_function(f"() => location.search.includes('c={point['code']}')")  # the URL follows
-    screenshot(page, "10-constituency-by-click")
+    wait_for_map(page)  # the neighbours map, on the same element
+    state = map_state(page)
+    assert state["selected"] == point["code"] and "per 1,000" in state["title"]
+    muted = page.locator(".pm-view.pm-on path.pm-seat:not(.pm-muted)").count()
+    assert 2 <= muted <= 12  # the seat and its neighbours stand out
+    screenshot(page, "20-constituency-by-click")
 
 
-def test_search_picks_a_constituency(page, app):
+def test_search_picks_a_constituency_and_a_neighbour_click_moves_on(page, app):
     page.goto(f"{app.url}/constituency?petition=239406")
     box = page.locator('[data-testid="stSelectbox"]').filter(has_text="Constituency").locator("input")
     box.click()
     box.fill("Bristol W")
     page.keyboard.press("Enter")
     page.locator("h2").filter(has_text="Bristol West").first.wait_for()
-    assert "Thangam Debbonaire MP" in page.locator('[data-testid="stMarkdown"]').all_inner_texts().__str__()
     page.wait_for_function("() => location.search.includes('c=E14000602')")
-    page.locator('[data-testid="stPlotlyChart"]').first.wait_for()
-    screenshot(page, "11-constituency-by-search")
+    wait_for_map(page)
+    neighbour = page.evaluate("""() => [...document.querySelectorAll('.pm-view.pm-on path.pm-seat:not(.pm-muted)')]
+        .map(p => p.dataset.code).find(c => c !== 'E14000602')""")
+    point = point_in(page, page.evaluate(JS_INDEX_OF, neighbour))
+    page.mouse.click(point["x"], point["y"])
+    page.wait_for_function(f"() => location.search.includes('c={neighbour}')")
+    assert map_state(page)["selected"] == neighbour
+    screenshot(page, "21-constituency-by-search")
 
 
 def test_png_download_is_a_real_map_picture(page, app):
@@ -62,32 +66,38 @@ def test_png_download_is_a_real_map_picture(page, app):
     assert download.value.suggested_filename == "petition-239406-per_1000-map-uk.png"
 
 
-def test_works_at_phone_width(page, app):
-    page.set_viewport_size({"width": 390, "height": 844})
-    page.goto(f"{app.url}/?petition=700143&view=hex")
-    wait_for_map(page)
-    overflow = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollWidth")
-    assert overflow <= 390
-    box = page.locator('[data-testid="stPlotlyChart"]').first.bounding_box()
-    assert box["width"] <= 390 and box["height"] > 300
-    screenshot(page, "12-phone-390px")
-
-
-def test_trends_slider_moves_the_map(page, app):
+def test_trends_animation_plays_in_the_browser(page, app):
     page.goto(f"{app.url}/trends?petition=241584")
     wait_for_map(page)
-    before = page.evaluate(JS_COLOURS)
-    page.locator('[data-testid="stPlotlyChart"]').filter(has=page.locator("g.slider-container")).first \
-        .scroll_into_view_if_needed()
-    last = page.locator("g.slider-container g.slider-label-group").last  # 1 April 2019
-    last.wait_for(state="attached")
-    assert "01 Apr" in last.text_content()
-    box = last.bounding_box()
-    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    page.wait_for_function(f"([before]) => ({JS_COLOURS})() !== before", arg=[before])
-    after = page.evaluate(JS_COLOURS)
-    assert after.count("|") == 649 and after != before
+    page.locator(".pm-player").first.scroll_into_view_if_needed()
+    before = page.evaluate(JS_COLOURS, 0)
+    assert page.locator(".pm-frame").first.inner_text() == "21 Mar 23:10"
+    sent: list[str] = []
+    page.on("websocket", lambda ws: ws.on("framesent", lambda f: sent.append(str(f))))
+    slider = page.locator(".pm-player input[type=range]").first
+    slider.evaluate("(s) => { s.value = s.max; s.dispatchEvent(new Event('input')); }")
+    page.wait_for_function("([before]) => (" + JS_COLOURS + ")(0) !== before", arg=[before])
+    after = page.evaluate(JS_COLOURS, 0)
+    assert after.count("|") == 649
     changed = sum(a != b for a, b in zip(after.split("|"), before.split("|")))
     assert changed > 100  # 21 March → 1 April: most constituencies moved up a class
-    assert "01 Apr" in page.locator("g.slider-container text.slider-label").first.text_content()
-    screenshot(page, "13-trends-slider")
+    assert page.locator(".pm-frame").first.inner_text() == "01 Apr 12:07"
+    page.locator(".pm-play").first.click()  # Play from the end restarts at the first frame
+    page.wait_for_function("() => document.querySelector('.pm-frame').textContent !== '01 Apr 12:07'")
+    page.wait_for_function("() => document.querySelector('.pm-play').textContent.includes('Play')", timeout=15_000)
+    assert page.locator(".pm-frame").first.inner_text() == "01 Apr 12:07"  # played to the end
+    assert sent == []  # every frame was already in the page
+    screenshot(page, "22-trends-animation")
+    spread = page.locator(".pm-map").nth(1)
+    assert spread.locator(".pm-view.pm-on path.pm-seat").count() == 650
+    assert "Growth per 1,000" in spread.locator(".pm-legend-title").inner_text()
+
+
+def test_trends_view_switch_redraws_both_maps_as_hexes(page, app):
+    page.goto(f"{app.url}/trends?petition=241584")
+    wait_for_map(page)
+    before = map_state(page)
+    page.locator(".pm-bar button").filter(has_text="Hex map").first.click()
+    assert wait_for_redraw(page, before, ("view",))["view"] == "hex"
+    page.wait_for_function("() => document.querySelectorAll('.pm-map')[1].dataset.view === 'hex'")
+    page.wait_for_function("() => location.search.includes('view=hex')")
