@@ -132,7 +132,7 @@ def facts(p: Petition, today: date | None = None) -> list[str]:
 
 
 def header(p: Petition, loaded: Loaded) -> None:
-    """Title and the official page's facts; background, response, debate and other business below."""
+    """Title, the official page's facts, links, and why the data is not live (when it is not)."""
     st.session_state["last_good"] = str(p.id) if loaded.origin != "file" else st.session_state.get("last_good")
     plain_title(p.action)
     for line in facts(p):
@@ -143,6 +143,10 @@ def header(p: Petition, loaded: Loaded) -> None:
             st.link_button("Sign this petition", p.sign_url, type="primary", icon=":material/draw:")
     if loaded.note:
         st.info(md_escape(loaded.note), icon=":material/cloud_off:")
+
+
+def details(p: Petition) -> None:
+    """Below the progress bars: background, rejection, the Government response, the debate outcome, business."""
     with st.expander("Background and details"):
         plain_text(p.background or "—")
         if p.additional_details:

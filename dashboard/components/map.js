@@ -34,6 +34,7 @@ const fmt2 = n => Number(n).toLocaleString("en-GB", {minimumFractionDigits: 2, m
 class PetitionMap {
   constructor(parent) {
     this.parent = parent;
+    this.pending = {};  // state chosen here that Python has not echoed yet: {name: {value, at}}
     this.root = el("div", {class: "pm-map"});
     this.bar = el("div", {class: "pm-bar"});
     this.stage = el("div", {class: "pm-stage"});
@@ -77,7 +78,12 @@ class PetitionMap {
     this.data = data;
     const incoming = JSON.stringify(data.state || {});
     if (incoming !== this.lastDataState) {  // Python changed the state (a link, another petition): adopt it
-      this.state = {...data.state};
+      // ...but not over a choice made here that Python has not seen yet (a rerun for an earlier one arriving)
+      const next = {...data.state}, now = Date.now();
+      for (const [k, p] of Object.entries(this.pending)) {
+        if (next[k] === p.value || now - p.at > 5000) delete this.pending[k]; else next[k] = p.value;
+      }
+      this.state = next;
       this.lastDataState = incoming;
     }
     this.selected = data.selected || null;
@@ -255,6 +261,7 @@ class PetitionMap {
   setState(name, value) {
     if (this.state[name] === value) return;
     this.state = {...this.state, [name]: value};
+    this.pending[name] = {value, at: Date.now()};
     this.buildBar();
     this.show();
     this.api.setStateValue(name, value);

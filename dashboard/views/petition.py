@@ -73,6 +73,7 @@ with right:
 with left:  # filled after the map, so that the map's message reaches the browser first
     ui.header(p, loaded)
     ui.progress(p)
+    ui.details(p)
 
 st.subheader(f"Top 10 in {'the UK' if area == 'UK' else area}")
 st.caption({"signatures": "by signatures", "per_1000": "by signatures per 1,000 residents",
