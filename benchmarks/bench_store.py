@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks import median_ms
-from petitions.store import Store
+from petitions.store import open_store as Store
 
 CONSTITUENCIES = 650
 PID = 700143

@@ -11,7 +11,6 @@ import argparse
 import os
 import re
 import signal
-import sqlite3
 import sys
 import time
 from collections.abc import Callable
@@ -22,7 +21,7 @@ import httpx
 
 from petitions.api import PetitionsAPI
 from petitions.model import PetitionError, parse_petition
-from petitions.store import Store
+from petitions.store import HistoryStore, open_store, store_errors
 
 MIN_INTERVAL = 60.0  # the API's Cache-Control max-age: polling faster only re-reads the same document
 MAX_BACKOFF = 3600.0  # failing petitions are retried at least hourly
@@ -39,7 +38,7 @@ def parse_interval(text: str) -> float:
     return float(match.group(1)) * _UNITS[match.group(2) or "s"]
 
 
-def track(ids: list[int], every: float, store: Store, api: PetitionsAPI, *, once: bool = False,
+def track(ids: list[int], every: float, store: HistoryStore, api: PetitionsAPI, *, once: bool = False,
           log: Callable[[str], None] | None = None, sleep: Callable[[float], None] = time.sleep,
           stop: Callable[[], bool] = lambda: False) -> None:
     """Poll each petition every `every` seconds until `stop()`; a failing petition backs off exponentially
@@ -57,7 +56,7 @@ def track(ids: list[int], every: float, store: Store, api: PetitionsAPI, *, once
                 fetched = api.petition_fetched(pid)
                 petition = parse_petition(fetched.doc)
                 sid = store.add(petition, datetime.fromtimestamp(fetched.fetched_at, UTC))
-            except (PetitionError, httpx.HTTPError, sqlite3.Error, OSError) as exc:
+            except (PetitionError, httpx.HTTPError, *store_errors()) as exc:
                 failures[pid] += 1
                 wait = min(every * 2 ** (failures[pid] - 1), MAX_BACKOFF)
                 due[pid] = time.monotonic() + wait
@@ -77,15 +76,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = _Parser(prog="python -m petitions.track", description=(__doc__ or "").splitlines()[0])
     parser.add_argument("ids", nargs="+", help="petition numbers")
     parser.add_argument("--every", default="5m", help="poll interval, e.g. 30s, 5m, 1h (at least 60 s)")
-    parser.add_argument("--store", help="SQLite file (default $PETITIONMAP_STORE or data/history.sqlite)")
+    parser.add_argument("--store", help="store: a SQLite path, sqlite:///… or postgresql://… "
+                                        "(default $PETITIONMAP_STORE or data/history.sqlite)")
     parser.add_argument("--once", action="store_true", help="poll each petition once and exit")
     args = parser.parse_args(argv)
     try:
         ids = [_petition_id(i) for i in args.ids]
         every = parse_interval(args.every)
         client = _client()
-        store = Store(args.store)
-    except (ValueError, OSError, sqlite3.Error) as exc:
+        store = open_store(args.store)
+    except (ValueError, *store_errors()) as exc:
         return _fail(_one_line(exc))
     if client is None and every < MIN_INTERVAL:
         _log(f"polling every {MIN_INTERVAL:.0f} s, the API's max-age, not every {every:g} s")

@@ -9,7 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from petitions.store import Store
+from petitions.store import open_store as Store
 from petitions.track import parse_interval
 from tests.conftest import ROOT
 

@@ -1,22 +1,26 @@
 import pytest
 
-from geo.trends import MAX_FRAMES, _thin, build_trend
-from petitions.store import Store
+from geo.trends import MAX_FRAMES, _thin, build_trend, frame_ids
+from petitions.store import open_store
 
 
 @pytest.fixture(scope="module")
 def revoke(tmp_path_factory, mirror):
-    store = Store(tmp_path_factory.mktemp("trend") / "s.sqlite")
+    store = open_store(tmp_path_factory.mktemp("trend") / "s.sqlite")
     store.import_folder(mirror / "petitions" / "241584")
-    return build_trend(store.snapshots(241584), store.counts(241584))
+    snaps, frozen = store.snapshots(241584), store.stale_snapshots(241584)
+    trend = build_trend(snaps, store.counts(241584, frame_ids(snaps, frozen)), frozen)
+    return trend, store
 
 
 def test_trend_detects_set_and_frozen_snapshot(revoke):
+    revoke, _ = revoke
     assert revoke.set_name == "pcon2010" and len(revoke.frozen) == 1
     assert len(revoke.rates) == 7
 
 
 def test_frames_leave_out_frozen_snapshots(revoke):
+    revoke, _ = revoke
     frames = revoke.frames("signatures")
     assert len(frames) == 7 and all(len(t) == 650 for _, t in frames)
     growth = revoke.frames("growth_per_1000")
@@ -24,8 +28,9 @@ def test_frames_leave_out_frozen_snapshots(revoke):
 
 
 def test_spread_between_snapshots(revoke):
+    revoke, store = revoke
     ids = revoke.snapshots["snapshot_id"].tolist()
-    spread = revoke.spread(ids[0], ids[-1])
+    spread = revoke.spread(store.growth(241584, ids[0], ids[-1]))
     assert len(spread) == 650 and spread["growth_per_1000"].is_monotonic_decreasing
     assert spread["growth"].sum() == revoke.counts[revoke.counts["snapshot_id"] == ids[-1]]["signature_count"].sum() \
         - revoke.counts[revoke.counts["snapshot_id"] == ids[0]]["signature_count"].sum()

@@ -62,7 +62,7 @@ a, b = st.columns(2)
 start = a.selectbox("From", ids[:-1], index=0, format_func=labels.get, key="from")
 later = ids[ids.index(start) + 1:]
 end = b.selectbox("To", later, index=len(later) - 1, format_func=labels.get, key="to")
-spread = history.spread(start, end)
+spread = history.spread(cache.growth(p.id, start, end))
 c, d = st.columns([2, 3])
 with c:
     st.dataframe(spread.head(20)[["name", "growth", "growth_per_1000", "count_to"]], hide_index=True, width="stretch",
