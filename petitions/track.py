@@ -1,5 +1,8 @@
 """Poll petitions and store every new snapshot: python -m petitions.track ID [ID ...] --every 5m
 
+Also: --all-open (every open petition, politely: see petitions/sweep.py), --backfill [--parliament 2017]
+(final counts of closed and archived petitions, resumable) and --import FOLDER (documents in a folder).
+
 Honours the API's max-age (never polls a petition faster than that), backs off on errors and keeps
 going; SIGINT/SIGTERM stop it cleanly, even in the middle of a slow request. Each snapshot is one
 transaction in the store, so several trackers may share a store and a killed one leaves nothing partial.
@@ -15,6 +18,7 @@ import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, NoReturn
 
 import httpx
@@ -74,12 +78,28 @@ def track(ids: list[int], every: float, store: HistoryStore, api: PetitionsAPI, 
 def main(argv: list[str] | None = None) -> int:
     """The command line; 0 when stopped by a signal or done (--once), 2 for bad arguments."""
     parser = _Parser(prog="python -m petitions.track", description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("ids", nargs="+", help="petition numbers")
+    parser.add_argument("ids", nargs="*", help="petition numbers")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--all-open", action="store_true", help="track every open petition (sweeps every ~5 min)")
+    mode.add_argument("--backfill", action="store_true", help="store final counts of closed and archived petitions")
+    mode.add_argument("--import", dest="folder", help="import the petition documents of a folder")
+    parser.add_argument("--parliament", help="--backfill: one archived parliament only, e.g. 2017")
     parser.add_argument("--every", default="5m", help="poll interval, e.g. 30s, 5m, 1h (at least 60 s)")
     parser.add_argument("--store", help="store: a SQLite path, sqlite:///… or postgresql://… "
                                         "(default $PETITIONMAP_STORE or data/history.sqlite)")
     parser.add_argument("--once", action="store_true", help="poll each petition once and exit")
     args = parser.parse_args(argv)
+    bulk = args.all_open or args.backfill or args.folder is not None
+    if bulk and args.ids:
+        return _fail("give petition numbers or --all-open/--backfill/--import, not both")
+    if not bulk and not args.ids:
+        return _fail("give petition numbers, or --all-open, --backfill or --import FOLDER (see --help)")
+    if args.parliament and not args.backfill:
+        return _fail("--parliament goes with --backfill")
+    if args.parliament and not args.parliament.isdigit():
+        return _fail(f"not a parliament (its first year, e.g. 2017): {args.parliament!r}")
+    if bulk:
+        return _bulk(args)
     try:
         ids = [_petition_id(i) for i in args.ids]
         every = parse_interval(args.every)
@@ -97,6 +117,44 @@ def main(argv: list[str] | None = None) -> int:
             track(ids, every, store, api, once=args.once, stop=stopper.stopped, sleep=stopper.sleep)
     except _Stopped:
         pass
+    if stopper.stopped():
+        _log("stopped")
+    return 0
+
+
+def _bulk(args: argparse.Namespace) -> int:
+    """--all-open, --backfill, --import: 0 when done or stopped, 1 when the site refuses (403), 2 for bad input."""
+    from petitions import sweep
+
+    try:
+        store = open_store(args.store)
+        if args.folder is not None:
+            folder = Path(args.folder)
+            if not folder.is_dir():
+                return _fail(f"no such folder: {folder}")
+            added, refused = sweep.import_folder(store, folder)
+            _log(f"import: {added:,} snapshots added, {refused:,} files refused")
+            return 0
+        client = sweep.PoliteClient(_client())
+    except (ValueError, *store_errors()) as exc:
+        return _fail(_one_line(exc))
+    stopper = _Stopper()
+    client.sleep = stopper.sleep
+    try:
+        with stopper:
+            if args.backfill:
+                added = sweep.backfill(store, client, args.parliament, stop=stopper.stopped)
+                _log(f"backfill: {added:,} petitions stored")
+            else:
+                sweep.OpenTracker(store, client).run(stopper.stopped)
+    except _Stopped:
+        pass
+    except sweep.Forbidden as exc:
+        _log(_one_line(exc))
+        return 1
+    except (PetitionError, *store_errors()) as exc:
+        _log(f"stopped: {_one_line(exc)}")
+        return 1
     if stopper.stopped():
         _log("stopped")
     return 0
