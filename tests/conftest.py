@@ -67,56 +67,14 @@ def squares_set(codes: list[str], populations: list[int], name: str = "pcon2024"
     return ConstituencySet(name, table, ("synthetic",))
 
 
-# Debian's postgresql package (15 on these machines); the newest installed version is used.
-PG_BIN = max(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name) if p.parent.name.isdigit()
-             else 0, default=Path("/usr/lib/postgresql/15/bin"))
-
-
 @pytest.fixture(scope="session")
 def postgres_server():
-    """A throwaway PostgreSQL 15 cluster on 127.0.0.1 (a free port, its socket in a temp folder), stopped at the
-    end of the session; yields a function that makes a fresh empty database and returns its URL."""
-    import itertools
-    import shutil
-    import socket
-    import subprocess
-    import tempfile
+    """A throwaway PostgreSQL cluster for the session; yields a function that makes a fresh empty database and
+    returns its URL."""
+    from tests.postgres import throwaway_cluster
 
-    if not (PG_BIN / "initdb").is_file():
-        pytest.fail(f"PostgreSQL is missing ({PG_BIN}): apt-get install postgresql (.ci/run does)")
-    root = Path(tempfile.mkdtemp(prefix="petitionmap-pg-"))
-    as_root = os.geteuid() == 0  # initdb refuses root: run the cluster as the postgres user
-    prefix = ["runuser", "-u", "postgres", "--"] if as_root else []
-    if as_root:
-        shutil.chown(root, "postgres")
-    data, sockets = root / "data", root / "sockets"
-    sockets.mkdir()
-    if as_root:
-        shutil.chown(sockets, "postgres")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    run = lambda *args: subprocess.run([*prefix, *args], check=True, capture_output=True, text=True)  # noqa: E731
-    run(str(PG_BIN / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync")
-    run(str(PG_BIN / "pg_ctl"), "-D", str(data), "-l", str(root / "log"), "-w", "-t", "60", "-o",
-        f"-c listen_addresses=127.0.0.1 -p {port} -k {sockets} -c fsync=off -c max_connections=200", "start")
-    admin = f"postgresql://postgres@127.0.0.1:{port}/postgres"
-    counter = itertools.count()
-
-    def new_database() -> str:
-        import psycopg
-
-        name = f"t{os.getpid()}_{next(counter)}"
-        with psycopg.connect(admin, autocommit=True) as db:
-            db.execute(f"CREATE DATABASE {name}")
-        return f"postgresql://postgres@127.0.0.1:{port}/{name}"
-
-    try:
+    with throwaway_cluster() as new_database:
         yield new_database
-    finally:
-        subprocess.run([*prefix, str(PG_BIN / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"],
-                       capture_output=True)
-        shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
