@@ -67,6 +67,18 @@ def squares_set(codes: list[str], populations: list[int], name: str = "pcon2024"
     return ConstituencySet(name, table, ("synthetic",))
 
 
+def local_server(handler):
+    """Serve `handler` (a BaseHTTPRequestHandler class) on 127.0.0.1 on a free port, in a daemon thread."""
+    import threading
+    from http.server import ThreadingHTTPServer
+
+    handler.log_message = lambda self, *args: None
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
 @pytest.fixture(scope="session")
 def postgres_server():
     """A throwaway PostgreSQL cluster for the session; yields a function that makes a fresh empty database and

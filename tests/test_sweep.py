@@ -3,7 +3,7 @@
 import copy
 import json
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -12,6 +12,7 @@ import pytest
 from petitions.store import open_store
 from petitions.sweep import BUSY_EVERY, QUIET_EVERY, Forbidden, OpenTracker, PoliteClient, backfill, import_folder
 from petitions.track import _Rebase, main
+from tests.conftest import local_server
 
 
 class Clock:
@@ -114,13 +115,7 @@ class Site:
                 self.end_headers()
                 self.wfile.write(body)
 
-            def log_message(self, *args):
-                pass
-
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        server.daemon_threads = True
-        threading.Thread(target=server.serve_forever, daemon=True).start()
-        return server
+        return local_server(Handler)
 
     def petition_fetches(self) -> list[str]:
         return [p for p, _, _ in self.seen if p.startswith(("/petitions/", "/archived/petitions/"))]
