@@ -86,6 +86,8 @@ def corpus(store: SQLStore, petitions: int, seed: int = 9) -> float:
                     [(pid, pid, int(row.sum()), int(row.sum())) for pid, row in zip(chunk, counts)])
             db.many("INSERT INTO counts (petition_id, code_id, t, signature_count) VALUES (?, ?, 1000, ?)",
                     [(pid, k, int(n)) for pid, row in zip(chunk, counts) for k, n in zip(code_ids, row) if n])
+            db.many("INSERT INTO latest (code_id, petition_id, signature_count) VALUES (?, ?, ?)",
+                    [(k, pid, int(n)) for pid, row in zip(chunk, counts) for k, n in zip(code_ids, row) if n])
             db.many("INSERT INTO petition_codes (petition_id, code_id) VALUES (?, ?)",
                     [(pid, k) for pid in chunk for k in code_ids])
     return time.perf_counter() - began

@@ -92,6 +92,12 @@ CREATE TABLE IF NOT EXISTS petition_codes (
     code_id INTEGER NOT NULL,
     PRIMARY KEY (petition_id, code_id)
 ) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS latest (     -- each petition's newest count per code, by code: one seat's corpus query
+    code_id INTEGER NOT NULL,
+    petition_id INTEGER NOT NULL,
+    signature_count INTEGER NOT NULL,
+    PRIMARY KEY (code_id, petition_id)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS documents (
     petition_id INTEGER NOT NULL,
     t INTEGER NOT NULL,
@@ -121,6 +127,9 @@ CREATE TABLE IF NOT EXISTS counts (
     PRIMARY KEY (petition_id, code_id, t) INCLUDE (signature_count));
 CREATE TABLE IF NOT EXISTS petition_codes (
     petition_id BIGINT NOT NULL, code_id INTEGER NOT NULL, PRIMARY KEY (petition_id, code_id));
+CREATE TABLE IF NOT EXISTS latest (
+    code_id INTEGER NOT NULL, petition_id BIGINT NOT NULL, signature_count INTEGER NOT NULL,
+    PRIMARY KEY (code_id, petition_id) INCLUDE (signature_count));
 CREATE TABLE IF NOT EXISTS documents (
     petition_id BIGINT NOT NULL, t BIGINT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (petition_id, t));
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -172,7 +181,23 @@ class HistoryStore(Protocol):
         """One constituency over time."""
 
     def growth(self, pid: int, start: int, end: int) -> pd.DataFrame:
-        """Per constituency: the count at two snapshots and the growth between them."""
+        """Per constituency the petition listed: ons_code, count_from (snapshot `start`), count_to (`end`), growth."""
+        with self._read() as db:
+            found = dict(db.rows("SELECT id, t FROM snapshots WHERE petition_id = ? AND id IN (?, ?)",
+                                 (pid, int(start), int(end))))
+            rows = db.rows("""
+                SELECT k.code,
+                       COALESCE((SELECT c.signature_count FROM counts c WHERE c.petition_id = pc.petition_id
+                                 AND c.code_id = pc.code_id AND c.t <= ? ORDER BY c.t DESC LIMIT 1), 0),
+                       COALESCE((SELECT c.signature_count FROM counts c WHERE c.petition_id = pc.petition_id
+                                 AND c.code_id = pc.code_id AND c.t <= ? ORDER BY c.t DESC LIMIT 1), 0)
+                FROM petition_codes pc JOIN codes k ON k.id = pc.code_id AND k.kind = ?
+                WHERE pc.petition_id = ? ORDER BY k.code""",
+                (found.get(int(start), -1), found.get(int(end), -1), CONSTITUENCY, pid)) \
+                if int(start) in found and int(end) in found else []
+        frame = pd.DataFrame(rows, columns=["ons_code", "count_from", "count_to"])
+        frame["growth"] = frame["count_to"] - frame["count_from"]
+        return frame.astype({"count_from": "int64", "count_to": "int64", "growth": "int64"})
 
     def stale_snapshots(self, pid: int) -> list[int]:
         """Snapshots whose constituency breakdown was frozen by the official site."""
@@ -386,6 +411,10 @@ class SQLStore:
                 [(pid, k) for k in new if k not in previous])
         if t_after is not None:
             self._rebase_next(db, pid, t_after, changes, previous)
+        else:  # the newest snapshot: its changes are the petition's latest counts
+            db.many("""INSERT INTO latest (code_id, petition_id, signature_count) VALUES (?, ?, ?)
+                       ON CONFLICT (code_id, petition_id) DO UPDATE SET signature_count = excluded.signature_count""",
+                    [(k, pid, n) for k, n in changes.items()])
         if skeleton is not None:
             self._put_document(db, pid, t, t_after, skeleton)
         self._refresh_petition(db, pid, action, state, newest=t_after is None)
@@ -613,11 +642,10 @@ class SQLStore:
         constituency_total, signature_total, source; most signed here first."""
         code_id = self._code_id(CONSTITUENCY, ons_code)
         return self._frame("""
-            SELECT p.id, p.action, p.state, p.latest_snapshot, p.last_fetched,
-                   COALESCE((SELECT c.signature_count FROM counts c WHERE c.petition_id = p.id AND c.code_id = ?
-                             ORDER BY c.t DESC LIMIT 1), 0) AS here,
+            SELECT p.id, p.action, p.state, p.latest_snapshot, p.last_fetched, COALESCE(l.signature_count, 0) AS here,
                    p.latest_constituency_total, p.latest_total, p.latest_source
-            FROM petitions p WHERE p.latest_t IS NOT NULL ORDER BY here DESC, p.id""", (code_id,),
+            FROM petitions p LEFT JOIN latest l ON l.code_id = ? AND l.petition_id = p.id
+            WHERE p.latest_t IS NOT NULL ORDER BY here DESC, p.id""", (code_id,),
             ["petition_id", "action", "state", "snapshot_id", "fetched_at", "signature_count", "constituency_total",
              "signature_total", "source"], dates=["fetched_at"])
 
@@ -635,7 +663,7 @@ class SQLStore:
 
     def table_rows(self) -> dict[str, int]:
         """Rows per table (for benchmarks and the tracker's summary)."""
-        tables = ("petitions", "snapshots", "counts", "documents", "codes")
+        tables = ("petitions", "snapshots", "counts", "documents", "codes", "latest")
         return {name: int(self._rows(f"SELECT COUNT(*) FROM {name}", ())[0][0]) for name in tables}
 
     def _code_id(self, kind: int, code: str) -> int:
@@ -682,6 +710,7 @@ class SQLiteStore(SQLStore):
         conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
                                check_same_thread=False)
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA cache_size = -32000")  # 32 MB of pages per connection
         conn.execute("PRAGMA synchronous = NORMAL")  # WAL: a crash loses at most the last commits, never consistency
         return conn
 

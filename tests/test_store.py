@@ -237,6 +237,10 @@ def test_snapshots_in_any_order_give_the_same_answers(store_url, mirror, tmp_pat
                      source="file")
     assert_same(every_answer(in_order, 241584), every_answer(shuffled, 241584))
     assert shuffled.table_rows()["counts"] == in_order.table_rows()["counts"]  # still changes only
+    last = shuffled.snapshots(241584)["snapshot_id"].iloc[-1]
+    newest = shuffled.counts(241584, [last]).set_index("ons_code")["signature_count"]
+    for code in newest.index[::50]:  # each seat's latest count is the newest snapshot's
+        assert shuffled.latest_counts_for(code)["signature_count"].tolist() == [newest[code]]
 
 
 def test_a_naive_fetch_time_is_utc(store, petition_files):
