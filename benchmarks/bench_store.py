@@ -100,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--engines", default="sqlite,postgresql")
     args = parser.parse_args(argv)
-    from tests.postgres import throwaway_cluster
+    from tests.services import throwaway_cluster
 
     results: dict[str, dict[str, str]] = {}
     with tempfile.TemporaryDirectory() as tmp, throwaway_cluster() as new_database:

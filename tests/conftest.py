@@ -67,23 +67,11 @@ def squares_set(codes: list[str], populations: list[int], name: str = "pcon2024"
     return ConstituencySet(name, table, ("synthetic",))
 
 
-def local_server(handler):
-    """Serve `handler` (a BaseHTTPRequestHandler class) on 127.0.0.1 on a free port, in a daemon thread."""
-    import threading
-    from http.server import ThreadingHTTPServer
-
-    handler.log_message = lambda self, *args: None
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
-
-
 @pytest.fixture(scope="session")
 def postgres_server():
     """A throwaway PostgreSQL cluster for the session; yields a function that makes a fresh empty database and
     returns its URL."""
-    from tests.postgres import throwaway_cluster
+    from tests.services import throwaway_cluster
 
     with throwaway_cluster() as new_database:
         yield new_database
@@ -98,3 +86,4 @@ def store_url(request, tmp_path) -> str:
 
 
 from tests.pages import fake_api  # noqa: E402, F401 - the page tests' fixture (network faked from the mirror)
+from tests.services import local_server  # noqa: E402, F401 - shared with the tracker tests

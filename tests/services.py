@@ -1,4 +1,4 @@
-"""A throwaway PostgreSQL cluster on 127.0.0.1 (a free port, its socket in a temp folder), for tests and benchmarks."""
+"""Local services for tests and benchmarks: an HTTP server on 127.0.0.1, a throwaway PostgreSQL cluster."""
 
 from __future__ import annotations
 
@@ -8,9 +8,21 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from http.server import ThreadingHTTPServer
 from pathlib import Path
+
+
+def local_server(handler):
+    """Serve `handler` (a BaseHTTPRequestHandler class) on 127.0.0.1 on a free port, in a daemon thread."""
+    handler.log_message = lambda self, *args: None
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
 
 # Debian's postgresql package (15 on these machines); the newest installed version is used.
 PG_BIN = max(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name) if p.parent.name.isdigit()
