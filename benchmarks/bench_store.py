@@ -65,6 +65,35 @@ def trends(store: SQLStore, snapshots: int, repeat: int) -> dict[str, float]:
             "one seat's history": median_ms(lambda: store.history(PID, next(codes)), repeat)}
 
 
+def trends_page(url: str, repeat: int) -> float:
+    """Server time of the Trends page (Streamlit's AppTest, network faked from the mirror) for petition PID, whose
+    stored snapshots are the synthetic ones; median ms of fresh runs (the store's answers not cached)."""
+    import os
+
+    import httpx
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard import cache
+    from petitions.api import PetitionsAPI
+    from petitions.loader import mirror_dir
+    from tests.pages import APP, MirrorAPI
+
+    os.environ["PETITIONMAP_STORE"] = url
+    client = PetitionsAPI(httpx.Client(transport=httpx.MockTransport(MirrorAPI(mirror_dir()))), sleep=lambda s: None)
+    cache.api = lambda: client
+
+    def run() -> None:
+        st.cache_data.clear()  # every answer from the store again (constituency sets stay loaded)
+        at = AppTest.from_file(APP, default_timeout=300)
+        at.query_params["petition"] = str(PID)
+        at.switch_page("views/trends.py")
+        at.run()
+        assert not at.exception and at.title[0].value.startswith("Trends"), at.exception
+
+    return median_ms(run, repeat)
+
+
 def corpus(store: SQLStore, petitions: int, seed: int = 9) -> float:
     """Bulk-load `petitions` petitions with one snapshot each and a count in every one of 650 seats."""
     rng = np.random.default_rng(seed)
@@ -99,6 +128,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--petitions", type=int, default=30_000)
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--engines", default="sqlite,postgresql")
+    parser.add_argument("--page", action=argparse.BooleanOptionalAction, default=True,
+                        help="time the Trends page too (needs the data mirror, PETITIONMAP_MIRROR)")
     args = parser.parse_args(argv)
     from tests.services import throwaway_cluster
 
@@ -116,6 +147,9 @@ def main(argv: list[str] | None = None) -> int:
             out["store size per million changed rows"] = f"{size / rows * 1e6 / 1e6:.0f} MB"
             for name, ms in trends(store, args.snapshots, args.repeat).items():
                 out[f"Trends, {args.snapshots:,} snapshots: {name}"] = f"{ms:.1f} ms"
+            if args.page:
+                out[f"Trends page, {args.snapshots:,} snapshots (server time)"] = \
+                    f"{trends_page(store.url, 3):.0f} ms"
             store.close()
         store = open_store(Path(tmp) / "corpus.sqlite")
         seconds = corpus(store, args.petitions)
