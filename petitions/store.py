@@ -28,6 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
+import numpy as np
 import pandas as pd
 
 from petitions.model import Petition, PetitionError, read_petition_file
@@ -181,23 +182,7 @@ class HistoryStore(Protocol):
         """One constituency over time."""
 
     def growth(self, pid: int, start: int, end: int) -> pd.DataFrame:
-        """Per constituency the petition listed: ons_code, count_from (snapshot `start`), count_to (`end`), growth."""
-        with self._read() as db:
-            found = dict(db.rows("SELECT id, t FROM snapshots WHERE petition_id = ? AND id IN (?, ?)",
-                                 (pid, int(start), int(end))))
-            rows = db.rows("""
-                SELECT k.code,
-                       COALESCE((SELECT c.signature_count FROM counts c WHERE c.petition_id = pc.petition_id
-                                 AND c.code_id = pc.code_id AND c.t <= ? ORDER BY c.t DESC LIMIT 1), 0),
-                       COALESCE((SELECT c.signature_count FROM counts c WHERE c.petition_id = pc.petition_id
-                                 AND c.code_id = pc.code_id AND c.t <= ? ORDER BY c.t DESC LIMIT 1), 0)
-                FROM petition_codes pc JOIN codes k ON k.id = pc.code_id AND k.kind = ?
-                WHERE pc.petition_id = ? ORDER BY k.code""",
-                (found.get(int(start), -1), found.get(int(end), -1), CONSTITUENCY, pid)) \
-                if int(start) in found and int(end) in found else []
-        frame = pd.DataFrame(rows, columns=["ons_code", "count_from", "count_to"])
-        frame["growth"] = frame["count_to"] - frame["count_from"]
-        return frame.astype({"count_from": "int64", "count_to": "int64", "growth": "int64"})
+        """Per constituency: the count at two snapshots and the growth between them."""
 
     def stale_snapshots(self, pid: int) -> list[int]:
         """Snapshots whose constituency breakdown was frozen by the official site."""
@@ -579,43 +564,62 @@ class SQLStore:
         ids = sorted({int(i) for i in snapshot_ids})
         if len(ids) > MAX_FRAMES:
             raise ValueError(f"counts of at most {MAX_FRAMES} snapshots at once, not {len(ids)}")
-        if not ids:
-            return pd.DataFrame(columns=["snapshot_id", "fetched_at", name, "signature_count"])
-        frame = self._frame(f"""
-            SELECT s.id, s.fetched_at, k.code,
-                   COALESCE((SELECT c.signature_count FROM counts c WHERE c.petition_id = s.petition_id
-                             AND c.code_id = pc.code_id AND c.t <= s.t ORDER BY c.t DESC LIMIT 1), 0)
-            FROM snapshots s JOIN petition_codes pc ON pc.petition_id = s.petition_id
-            JOIN codes k ON k.id = pc.code_id AND k.kind = ?
-            WHERE s.petition_id = ? AND s.id IN ({','.join('?' * len(ids))})
-            ORDER BY s.t, k.code""", (kind, pid, *ids), ["snapshot_id", "fetched_at", name, "signature_count"],
-            dates=["fetched_at"])
-        return frame
+        columns = ["snapshot_id", "fetched_at", name, "signature_count"]
+        states = []
+        with self._read() as db:
+            snaps = db.rows(f"""SELECT id, t, fetched_at FROM snapshots WHERE petition_id = ?
+                               AND id IN ({','.join('?' * len(ids))}) ORDER BY t""", (pid, *ids)) if ids else []
+            codes = dict(db.rows("""SELECT k.id, k.code FROM petition_codes pc JOIN codes k ON k.id = pc.code_id
+                                    WHERE pc.petition_id = ? AND k.kind = ?""", (pid, kind)))
+            for _, t, _ in snaps:  # one seek per code at a constant time: the engine's fastest path
+                states.append(db.rows("""SELECT pc.code_id, (SELECT c.signature_count FROM counts c
+                                                WHERE c.petition_id = pc.petition_id AND c.code_id = pc.code_id
+                                                AND c.t <= ? ORDER BY c.t DESC LIMIT 1)
+                                         FROM petition_codes pc WHERE pc.petition_id = ? ORDER BY pc.code_id""",
+                                      (t, pid)))
+        if not snaps or not codes:
+            return self._frame_of([], columns, dates=["fetched_at"])
+        every = np.array([k for k, _ in states[0]], dtype="int64")
+        names = np.array([codes.get(int(k), "") for k in every], dtype=object)
+        order = np.flatnonzero(np.isin(every, np.fromiter(codes, dtype="int64")))
+        order = order[np.argsort(names[order], kind="stable")]  # this kind's codes, in code order
+        values = np.array([[n or 0 for _, n in state] for state in states], dtype="int64")[:, order]
+        frame = pd.DataFrame({"snapshot_id": np.repeat([r[0] for r in snaps], len(order)),
+                              "fetched_at": np.repeat(np.array([r[2] for r in snaps], dtype=object), len(order)),
+                              name: np.tile(names[order], len(snaps)), "signature_count": values.ravel()})
+        return self._frame_of(frame, columns, dates=["fetched_at"])
 
     def history(self, pid: int, ons_code: str) -> pd.DataFrame:
         """One constituency over time: snapshot_id, fetched_at, signature_count (0 where absent from a snapshot)."""
         code_id = self._code_id(CONSTITUENCY, ons_code)
-        return self._frame("""SELECT s.id, s.fetched_at,
-                                     COALESCE((SELECT c.signature_count FROM counts c
-                                               WHERE c.petition_id = s.petition_id AND c.code_id = ? AND c.t <= s.t
-                                               ORDER BY c.t DESC LIMIT 1), 0)
-                              FROM snapshots s WHERE s.petition_id = ? ORDER BY s.t""", (code_id, pid),
-                           ["snapshot_id", "fetched_at", "signature_count"], dates=["fetched_at"])
+        with self._read() as db:
+            snaps = db.rows("SELECT id, t, fetched_at FROM snapshots WHERE petition_id = ? ORDER BY t", (pid,))
+            changes = db.rows("""SELECT t, signature_count FROM counts WHERE petition_id = ? AND code_id = ?
+                                 ORDER BY t""", (pid, code_id))
+        # The seat's count at each snapshot is its newest change at or before it (the seat's rows only).
+        at = np.array([c[0] for c in changes], dtype="int64")
+        values = np.array([0] + [c[1] for c in changes], dtype="int64")
+        times = np.array([r[1] for r in snaps], dtype="int64")
+        counts = values[np.searchsorted(at, times, side="right")]
+        return self._frame_of([(r[0], r[2], int(n)) for r, n in zip(snaps, counts)],
+                              ["snapshot_id", "fetched_at", "signature_count"], dates=["fetched_at"])
 
     def growth(self, pid: int, start: int, end: int) -> pd.DataFrame:
         """Per constituency the petition listed: ons_code, count_from (snapshot `start`), count_to (`end`), growth."""
-        frame = self._frame("""
-            WITH a AS (SELECT t FROM snapshots WHERE petition_id = ? AND id = ?),
-                 b AS (SELECT t FROM snapshots WHERE petition_id = ? AND id = ?)
-            SELECT k.code,
-                   COALESCE((SELECT c.signature_count FROM counts c, a WHERE c.petition_id = pc.petition_id
-                             AND c.code_id = pc.code_id AND c.t <= a.t ORDER BY c.t DESC LIMIT 1), 0),
-                   COALESCE((SELECT c.signature_count FROM counts c, b WHERE c.petition_id = pc.petition_id
-                             AND c.code_id = pc.code_id AND c.t <= b.t ORDER BY c.t DESC LIMIT 1), 0)
-            FROM petition_codes pc JOIN codes k ON k.id = pc.code_id AND k.kind = ?
-            WHERE pc.petition_id = ? AND EXISTS (SELECT 1 FROM a) AND EXISTS (SELECT 1 FROM b)
-            ORDER BY k.code""", (pid, int(start), pid, int(end), CONSTITUENCY, pid),
-            ["ons_code", "count_from", "count_to"])
+        with self._read() as db:
+            found = dict(db.rows("SELECT id, t FROM snapshots WHERE petition_id = ? AND id IN (?, ?)",
+                                 (pid, int(start), int(end))))
+            rows = db.rows("""
+                SELECT k.code,
+                       COALESCE((SELECT c.signature_count FROM counts c WHERE c.petition_id = pc.petition_id
+                                 AND c.code_id = pc.code_id AND c.t <= ? ORDER BY c.t DESC LIMIT 1), 0),
+                       COALESCE((SELECT c.signature_count FROM counts c WHERE c.petition_id = pc.petition_id
+                                 AND c.code_id = pc.code_id AND c.t <= ? ORDER BY c.t DESC LIMIT 1), 0)
+                FROM petition_codes pc JOIN codes k ON k.id = pc.code_id AND k.kind = ?
+                WHERE pc.petition_id = ? ORDER BY k.code""",
+                (found.get(int(start), -1), found.get(int(end), -1), CONSTITUENCY, pid)) \
+                if int(start) in found and int(end) in found else []
+        frame = pd.DataFrame(rows, columns=["ons_code", "count_from", "count_to"])
         frame["growth"] = frame["count_to"] - frame["count_from"]
         return frame.astype({"count_from": "int64", "count_to": "int64", "growth": "int64"})
 
@@ -683,7 +687,12 @@ class SQLStore:
             return db.rows(sql, params)
 
     def _frame(self, sql: str, params: Sequence[Any], columns: list[str], dates: Sequence[str] = ()) -> pd.DataFrame:
-        frame = pd.DataFrame(self._rows(sql, params), columns=columns)
+        return self._frame_of(self._rows(sql, params), columns, dates)
+
+    @staticmethod
+    def _frame_of(rows: list[tuple[Any, ...]] | pd.DataFrame, columns: list[str],
+                  dates: Sequence[str] = ()) -> pd.DataFrame:
+        frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(rows, columns=columns)
         for column in dates:
             # One distinct time per snapshot, repeated over its 650 rows in counts(): parse each once.
             codes, unique = pd.factorize(frame[column])
