@@ -311,3 +311,26 @@ def test_bulk_modes_refuse_bad_arguments(args, tmp_path, capsys):
         code = exc.code
     err = capsys.readouterr().err
     assert code == 2 and err.startswith("error:") and err.count("\n") == 1
+
+
+def test_all_open_from_the_command_line_sweeps_then_stops_on_a_signal(site, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.conftest import ROOT
+
+    env = {**os.environ, "PETITIONMAP_API_BASE": site.base}
+    path = tmp_path / "cli.sqlite"
+    proc = subprocess.Popen([sys.executable, "-m", "petitions.track", "--all-open", "--store", str(path)], cwd=ROOT,
+                            env=env, stderr=subprocess.PIPE, text=True)
+    line = proc.stderr.readline()  # the first sweep's summary (real rate limit: about 6 s)
+    assert "sweep: 3 list pages, 8 open" in line and "8 snapshots stored" in line, line
+    began = time.monotonic()
+    proc.send_signal(signal.SIGTERM)  # during the wait for the next sweep
+    _, err = proc.communicate(timeout=10)
+    assert proc.returncode == 0 and "stopped" in err and "Traceback" not in err
+    assert time.monotonic() - began < 5
+    assert len(open_store(path).petitions()) == 8
