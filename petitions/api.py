@@ -355,10 +355,10 @@ def default_client() -> httpx.Client:
         return httpx.Client(headers=headers)
     if not _LOCAL_BASE.match(base):
         raise PetitionError(f"{API_BASE_ENV} may only name http://127.0.0.1 or http://localhost, not {short(base)}")
-    return httpx.Client(headers=headers, transport=_Rebase(base.rstrip("/")))
+    return httpx.Client(headers=headers, transport=Rebase(base.rstrip("/")))
 
 
-class _Rebase(httpx.HTTPTransport):
+class Rebase(httpx.HTTPTransport):
     """Send requests meant for https://petition.parliament.uk to the local test server instead."""
 
     def __init__(self, base: str) -> None:

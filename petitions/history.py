@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pandas as pd
 
 
@@ -45,16 +47,16 @@ STALE_SHARE = 0.85  # a breakdown summing to under 85% of the usual share of the
 STALE_MIN_TOTAL = 1_000  # below this the share is too noisy to judge (a few early signers from abroad)
 
 
-def stale_snapshots(snapshots: pd.DataFrame, counts: pd.DataFrame) -> dict[int, str]:
+def stale_snapshots(snapshots: pd.DataFrame, frozen: Iterable[int] = ()) -> dict[int, str]:
     """Snapshots whose constituency breakdown is stale, judged over the whole series, with the reason.
 
-    Two signs, both seen on petition.parliament.uk under load ("Revoke Article 50", March 2019):
-    the constituency counts do not move while the total does (frozen_snapshots), and the counts sum to a
-    share of the total far below the other snapshots' (the breakdown lags behind the total).
+    Two signs, both seen on petition.parliament.uk under load ("Revoke Article 50", March 2019): the
+    constituency counts do not move while the total does (`frozen`, the store's stale_snapshots()), and
+    the counts sum (`constituency_total`) to a share of the total far below the other snapshots' (the
+    breakdown lags behind the total).
     """
     s = snapshots.sort_values("fetched_at")
-    sums = counts.groupby("snapshot_id")["signature_count"].sum()
-    share = {int(r.snapshot_id): sums.get(r.snapshot_id, 0) / r.signature_count
+    share = {int(r.snapshot_id): r.constituency_total / r.signature_count
              for r in s.itertuples() if r.signature_count >= STALE_MIN_TOTAL}
     reasons: dict[int, str] = {}
     for sid, own in share.items():
@@ -64,18 +66,18 @@ def stale_snapshots(snapshots: pd.DataFrame, counts: pd.DataFrame) -> dict[int, 
             if own < usual * STALE_SHARE:
                 reasons[sid] = (f"its constituency counts sum to {own:.0%} of the total, against "
                                 f"{usual:.0%} in the rest of the series")
-    for sid in frozen_snapshots(snapshots, counts):
-        reasons[int(sid)] = (reasons.get(int(sid), "") + "; " if int(sid) in reasons else "") + (
+    for sid in (int(i) for i in frozen):
+        reasons[sid] = (reasons[sid] + "; " if sid in reasons else "") + (
             "its constituency counts are those of an earlier snapshot although the total rose")
     return {sid: reasons[sid] for sid in (int(i) for i in s["snapshot_id"]) if sid in reasons}
 
 
-def growth_warning(snapshots: pd.DataFrame, counts: pd.DataFrame, start: int, end: int) -> str | None:
+def growth_warning(snapshots: pd.DataFrame, start: int, end: int) -> str | None:
     """A warning when the constituencies grew more than the total did between two snapshots (impossible:
     one of the two breakdowns is stale), else None."""
-    total = snapshots.set_index("snapshot_id")["signature_count"]
-    sums = counts.groupby("snapshot_id")["signature_count"].sum()
-    grown, total_grown = int(sums.get(end, 0) - sums.get(start, 0)), int(total[end] - total[start])
+    rows = snapshots.set_index("snapshot_id")
+    grown = int(rows.at[end, "constituency_total"] - rows.at[start, "constituency_total"])
+    total_grown = int(rows.at[end, "signature_count"] - rows.at[start, "signature_count"])
     if grown > total_grown:
         return (f"The constituencies grew by {grown:,} but the total by only {total_grown:,}: the constituency "
                 "breakdown of one of these snapshots lags behind its total, so this growth is overstated.")

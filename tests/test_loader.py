@@ -203,7 +203,7 @@ def test_offline_list_pages(mirror):
 
 
 def test_seed_store_is_idempotent(mirror, tmp_path):
-    from petitions.store import Store
+    from petitions.store import open_store as Store
 
     store = Store(tmp_path / "s.sqlite")
     first = seed_store(store, mirror)

@@ -269,6 +269,7 @@ def header_of(doc: dict) -> str:
         from petitions.model import parse_petition
 
         ui.header(parse_petition(doc), Loaded(parse_petition(doc), "file", None))
+        ui.details(parse_petition(doc))
 
     return AppTest.from_function(draw, args=(doc,)).run()
 
