@@ -1,12 +1,17 @@
-"""Benchmark the snapshot store: python -m benchmarks.bench_store [--snapshots N] [--repeat R]
+"""Benchmark the snapshot store, SQLite and PostgreSQL side by side: python -m benchmarks.bench_store
 
-Builds N synthetic snapshots × 650 constituencies of one petition in a temporary store (one transaction
-per snapshot, as the tracker writes them), then times the dashboard's queries and prints medians.
+- the Trends page's queries on one petition of N snapshots (default 10,000; 5-minute polls, 100 seats changing
+  per poll: 1 M changed rows), and the store's size per million changed rows;
+- the Constituency page's query, the latest count of every petition in one seat, over a corpus of 30,000
+  petitions × 650 seats (SQLite; bulk-loaded through the schema, as a backfill leaves it).
+
+Synthetic data generated here; medians of --repeat runs.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import time
@@ -16,22 +21,23 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks import median_ms
-from petitions.store import Store
+from petitions.store import CONSTITUENCY, SQLStore, open_store
 
 CONSTITUENCIES = 650
 PID = 700143
-# The 2024 set's English codes, enough of them for 650 synthetic constituencies.
-CODES = [f"E14{n:06d}" for n in range(1063, 1063 + CONSTITUENCIES)]
+CODES = [f"E14{n:06d}" for n in range(1063, 1063 + CONSTITUENCIES)]  # the 2024 set's English codes
 
 
-def build(store: Store, snapshots: int, seed: int = 5) -> float:
-    """Write `snapshots` growing snapshots of one petition; returns the seconds taken."""
+def build(store: SQLStore, snapshots: int, changing: int = 100, seed: int = 5) -> float:
+    """Write `snapshots` 5-minute polls of one petition, `changing` seats gaining signatures in each, one
+    transaction per snapshot (as the tracker writes them); returns the seconds taken."""
     rng = np.random.default_rng(seed)
     counts = rng.integers(100, 5_000, CONSTITUENCIES)
     start = datetime(2024, 11, 24, tzinfo=UTC)
     began = time.perf_counter()
     for i in range(snapshots):
-        counts = counts + rng.integers(0, 50, CONSTITUENCIES)
+        moved = rng.choice(CONSTITUENCIES, changing, replace=False)
+        counts[moved] += rng.integers(1, 20, changing)
         when = start + timedelta(minutes=5 * i)
         total = int(counts.sum() * 1.02)  # abroad and unmatched postcodes: in the total, in no constituency
         store.add_snapshot(PID, fetched_at=when, updated_at=when, signature_count=total,
@@ -39,35 +45,123 @@ def build(store: Store, snapshots: int, seed: int = 5) -> float:
     return time.perf_counter() - began
 
 
+def store_bytes(store: SQLStore) -> int:
+    if store.url.startswith("postgresql"):
+        return int(store._rows("SELECT pg_database_size(current_database())", ())[0][0])
+    store._db().run("PRAGMA wal_checkpoint(TRUNCATE)")
+    return sum(p.stat().st_size for p in Path(store.path).parent.glob(Path(store.path).name + "*"))
+
+
+def trends(store: SQLStore, snapshots: int, repeat: int) -> dict[str, float]:
+    """The Trends page's questions, medians in ms."""
+    snaps = store.snapshots(PID)
+    assert len(snaps) == snapshots, len(snaps)
+    ids = snaps["snapshot_id"].tolist()
+    frames = ids[:: max(1, len(ids) // 39)][:40]
+    codes = iter(CODES * (repeat + 1))
+    return {"snapshots and totals": median_ms(lambda: store.snapshots(PID), repeat),
+            "stale snapshots": median_ms(lambda: store.stale_snapshots(PID), repeat),
+            f"counts at {len(frames)} frames": median_ms(lambda: store.counts(PID, frames), repeat),
+            "growth between two snapshots": median_ms(lambda: store.growth(PID, ids[len(ids) // 3], ids[-1]), repeat),
+            "one seat's history": median_ms(lambda: store.history(PID, next(codes)), repeat)}
+
+
+def trends_page(url: str, repeat: int) -> float:
+    """Server time of the Trends page (Streamlit's AppTest, network faked from the mirror) for petition PID, whose
+    stored snapshots are the synthetic ones; median ms of fresh runs (the store's answers not cached)."""
+    import httpx
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from dashboard import cache
+    from petitions.api import PetitionsAPI
+    from petitions.loader import mirror_dir
+    from tests.pages import APP, MirrorAPI
+
+    os.environ["PETITIONMAP_STORE"] = url
+    client = PetitionsAPI(httpx.Client(transport=httpx.MockTransport(MirrorAPI(mirror_dir()))), sleep=lambda s: None)
+    cache.api = lambda: client
+
+    def run() -> None:
+        st.cache_data.clear()  # every answer from the store again (constituency sets stay loaded)
+        at = AppTest.from_file(APP, default_timeout=300)
+        at.query_params["petition"] = str(PID)
+        at.switch_page("views/trends.py")
+        at.run()
+        assert not at.exception and at.title[0].value.startswith("Trends"), at.exception
+
+    return median_ms(run, repeat)
+
+
+def corpus(store: SQLStore, petitions: int, seed: int = 9) -> float:
+    """Bulk-load `petitions` petitions with one snapshot each and a count in every one of 650 seats."""
+    rng = np.random.default_rng(seed)
+    began = time.perf_counter()
+    ids = store._code_ids(store._db(), [(CONSTITUENCY, c) for c in CODES])  # registers the codes
+    with store._write() as db:
+        db.pending.update(ids)
+        code_ids = [ids[(CONSTITUENCY, c)] for c in CODES]
+        for first in range(1, petitions + 1, 1000):
+            chunk = range(first, min(first + 1000, petitions + 1))
+            counts = rng.integers(0, 2_000, (len(chunk), CONSTITUENCIES))
+            db.many("""INSERT INTO petitions (id, action, state, snapshots, latest_t, latest_snapshot, latest_total,
+                       latest_constituency_total, last_fetched, last_updated, latest_source)
+                       VALUES (?, ?, 'closed', 1, 1000, ?, ?, ?, '2020-01-01T00:00:00+00:00', '', 'api')""",
+                    [(pid, f"Petition {pid}", pid, int(row.sum()), int(row.sum())) for pid, row in zip(chunk, counts)])
+            db.many("""INSERT INTO snapshots (id, petition_id, t, fetched_at, updated_at, signature_count,
+                       constituency_total, source, changed, has_document)
+                       VALUES (?, ?, 1000, '2020-01-01T00:00:00+00:00', '', ?, ?, 'api', 650, 0)""",
+                    [(pid, pid, int(row.sum()), int(row.sum())) for pid, row in zip(chunk, counts)])
+            db.many("INSERT INTO counts (petition_id, code_id, t, signature_count) VALUES (?, ?, 1000, ?)",
+                    [(pid, k, int(n)) for pid, row in zip(chunk, counts) for k, n in zip(code_ids, row) if n])
+            db.many("INSERT INTO latest (code_id, petition_id, signature_count) VALUES (?, ?, ?)",
+                    [(k, pid, int(n)) for pid, row in zip(chunk, counts) for k, n in zip(code_ids, row) if n])
+            db.many("INSERT INTO petition_codes (petition_id, code_id) VALUES (?, ?)",
+                    [(pid, k) for pid in chunk for k in code_ids])
+    return time.perf_counter() - began
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_store", description=__doc__.splitlines()[0])
     parser.add_argument("--snapshots", type=int, default=10_000)
-    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--petitions", type=int, default=30_000)
+    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--engines", default="sqlite,postgresql")
+    parser.add_argument("--page", action=argparse.BooleanOptionalAction, default=True,
+                        help="time the Trends page too (needs the data mirror, PETITIONMAP_MIRROR)")
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory() as tmp:
-        store = Store(Path(tmp) / "bench.sqlite")
-        seconds = build(store, args.snapshots)
-        size = sum(p.stat().st_size for p in Path(tmp).iterdir()) / 1e6
-        print(f"store import {args.snapshots}x{CONSTITUENCIES}: {seconds:.1f} s "
-              f"({seconds / args.snapshots * 1000:.2f} ms per snapshot, {size:.0f} MB)")
-        rows = len(store.history(PID, CODES[0]))
-        assert rows == args.snapshots, rows
-        codes = iter(CODES * args.repeat)
-        print(f"history one constituency (median of {args.repeat}): "
-              f"{median_ms(lambda: store.history(PID, next(codes)), args.repeat, warm_up=False):.1f} ms")
-        print(f"snapshots of the petition (median of {args.repeat}): "
-              f"{median_ms(lambda: store.snapshots(PID), args.repeat, warm_up=False):.1f} ms")
-        frames = list(range(1, args.snapshots + 1, max(1, args.snapshots // 40)))
-        print(f"counts of {len(frames)} snapshots, an animation (median of {args.repeat}): "
-              f"{median_ms(lambda: store.counts(PID, frames), args.repeat, warm_up=False):.1f} ms")
-        print(f"latest counts in one constituency (median of {args.repeat}): "
-              f"{median_ms(lambda: store.latest_counts_for(next(codes)), args.repeat, warm_up=False):.1f} ms")
-        print(f"add one snapshot to the full store (median of {args.repeat}): "
-              f"{median_ms(lambda: build(store, 1, seed=next(_seeds)), args.repeat, warm_up=False):.1f} ms")
+    from tests.services import throwaway_cluster
+
+    results: dict[str, dict[str, str]] = {}
+    with tempfile.TemporaryDirectory() as tmp, throwaway_cluster() as new_database:
+        for engine in args.engines.split(","):
+            store = open_store(Path(tmp) / "bench.sqlite" if engine == "sqlite" else new_database())
+            empty = store_bytes(store)
+            seconds = build(store, args.snapshots)
+            rows = store.table_rows()["counts"]
+            size = store_bytes(store) - empty
+            out = results.setdefault(engine, {})
+            out["write one snapshot (median over the build)"] = f"{seconds / args.snapshots * 1000:.2f} ms"
+            out["changed count rows"] = f"{rows:,}"
+            out["store size per million changed rows"] = f"{size / rows * 1e6 / 1e6:.0f} MB"
+            for name, ms in trends(store, args.snapshots, args.repeat).items():
+                out[f"Trends, {args.snapshots:,} snapshots: {name}"] = f"{ms:.1f} ms"
+            if args.page and os.environ.get("PETITIONMAP_MIRROR"):
+                out[f"Trends page, {args.snapshots:,} snapshots (server time)"] = \
+                    f"{trends_page(store.url, 3):.0f} ms"
+            store.close()
+        store = open_store(Path(tmp) / "corpus.sqlite")
+        seconds = corpus(store, args.petitions)
+        codes = iter(CODES * (args.repeat + 1))
+        ms = median_ms(lambda: store.latest_counts_for(next(codes)), args.repeat)
+        results["sqlite"][f"latest counts in one seat, {args.petitions:,} petitions × 650 seats"] = \
+            f"{ms:.1f} ms (corpus loaded in {seconds:.0f} s)"
+    print(f"{'':74} " + "  ".join(f"{e:>12}" for e in results))
+    keys = list(dict.fromkeys(k for r in results.values() for k in r))
+    for key in keys:
+        print(f"{key:74} " + "  ".join(f"{results[e].get(key, '-'):>12}" for e in results))
     return 0
 
-
-_seeds = iter(range(1_000, 1_000_000))
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -5,21 +5,22 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sqlite3
 from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from geo.across import constituency_across
+from geo.across import seat_across
 from geo.datasets import ConstituencySet, load_set
 from geo.join import JoinResult, join_petition
 from geo.maps import boundaries_geojson, hex_geojson
-from geo.trends import Trend, build_trend
+from geo.trends import Trend, build_trend, frame_ids
 from petitions import loader
+from petitions.history import stale_snapshots
 from petitions.api import ListItem, ListPage, PetitionsAPI
 from petitions.model import Petition, PetitionError, parse_petition
+from petitions.store import HistoryStore, open_store, store_errors
 
 STATIC = Path(__file__).resolve().parent / "static"
 PLOTLY_CONFIG = {"topojsonURL": "/app/static/", "displaylogo": False, "scrollZoom": False,
@@ -33,17 +34,13 @@ def api() -> PetitionsAPI:
 
 
 @st.cache_resource(show_spinner=False)
-def store():
-    """The snapshot store (SQLite), or None when it cannot be opened."""
+def store() -> HistoryStore | None:
+    """The snapshot store ($PETITIONMAP_STORE: SQLite or PostgreSQL), or None when it cannot be opened."""
     try:
-        from petitions.store import Store
-    except ImportError:
-        return None
-    try:
-        store = Store()
+        store = open_store()
         loader.seed_store(store)
         return store
-    except (OSError, sqlite3.Error, PetitionError):  # an unusable store must not take the page down
+    except (*store_errors(), ValueError):  # an unusable store must not take the page down (PetitionError too)
         return None
 
 
@@ -124,15 +121,21 @@ def known_petitions() -> list[tuple[Petition, str]]:
                 saved = history.latest_document(int(pid))
                 if saved is not None:
                     found[int(pid)] = (parse_petition(saved[0]), "saved by this app")
-        except (sqlite3.Error, OSError, PetitionError):  # a locked or broken store: the mirror's petitions only
+        except (*store_errors(), PetitionError):  # a locked or broken store: the mirror's petitions only
             pass
     return list(found.values())
 
 
 @st.cache_data(ttl=60, show_spinner=False)
-def across(code: str) -> pd.DataFrame:
-    """One constituency across every known petition."""
-    return constituency_across(known_petitions(), code)
+def across(code: str, set_name: str) -> pd.DataFrame:
+    """One constituency across every stored petition (the store seeds itself from the mirror): the store's latest
+    counts in that seat, with the rank in its petition for the petitions a page lists first."""
+    saved = store()
+    if saved is None:
+        return seat_across(pd.DataFrame(), code, constituency_set(set_name).table)
+    latest = saved.latest_counts_for(code)
+    return seat_across(latest, code, constituency_set(set_name).table,
+                       lambda pid, sid: saved.counts(pid, [sid]))
 
 
 @st.cache_data(ttl=60, show_spinner=False)
@@ -168,6 +171,15 @@ def history(pid: int) -> Trend | None:
         snapshots = saved.snapshots(pid)
         if snapshots.empty:
             return None
-        return build_trend(snapshots, saved.counts(pid))
-    except (sqlite3.Error, OSError):  # a locked or broken store: no history, the page still shows
+        stale = stale_snapshots(snapshots, frozen=saved.stale_snapshots(pid))
+        return build_trend(snapshots, saved.counts(pid, frame_ids(snapshots, stale)), stale)
+    except store_errors():  # a locked or broken store: no history, the page still shows
         return None
+
+
+@st.cache_data(ttl=60, show_spinner=False, max_entries=64)
+def growth(pid: int, start: int, end: int) -> pd.DataFrame:
+    """Growth per constituency between two stored snapshots (empty when the store is unavailable)."""
+    saved = store()
+    return saved.growth(pid, start, end) if saved is not None else pd.DataFrame(
+        columns=["ons_code", "count_from", "count_to", "growth"])

@@ -1,7 +1,12 @@
-"""A petition's stored snapshots turned into trends: totals, rates, map frames and growth."""
+"""A petition's stored snapshots turned into trends: totals, rates, map frames and growth.
+
+The store answers the questions (snapshots and totals, stale snapshots, counts at the frames, growth between two
+snapshots); a Trend holds those answers only, never every count of every snapshot.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -11,7 +16,7 @@ import plotly.graph_objects as go
 from geo.datasets import ConstituencySet, load_set
 from geo.join import join_counts
 from geo.sets import detect_set
-from petitions.history import growth, growth_warning, rate_per_hour, stale_snapshots
+from petitions.history import growth, growth_warning, rate_per_hour
 
 MAX_FRAMES = 40  # an animation longer than this is thinned evenly (first and last kept)
 
@@ -22,7 +27,7 @@ class Trend:
 
     cset: ConstituencySet
     snapshots: pd.DataFrame  # snapshot_id, fetched_at, signature_count, … ordered by time
-    counts: pd.DataFrame  # snapshot_id, ons_code, signature_count
+    counts: pd.DataFrame  # snapshot_id, ons_code, signature_count at the frames (frame_ids) only
     frozen: frozenset[int]  # snapshots whose constituency breakdown is stale (left out of growth)
     stale: dict[int, str] = field(default_factory=dict)  # the same snapshots, each with the reason
 
@@ -46,21 +51,20 @@ class Trend:
 
         Growth frames compare each snapshot with the previous usable one; frozen snapshots are left out.
         """
-        usable = self.snapshots[~self.snapshots["snapshot_id"].isin(self.frozen)]
-        ids = _thin(usable["snapshot_id"].astype(int).tolist())
-        labels = dict(zip(usable["snapshot_id"].astype(int), usable["fetched_at"].map(_label)))
+        ids = frame_ids(self.snapshots, self.frozen)
+        labels = dict(zip(self.snapshots["snapshot_id"].astype(int), self.snapshots["fetched_at"].map(_label)))
         if measure != "growth_per_1000":
             return [(labels[i], self.table_at(i)) for i in ids]
         out = []
         for before, after in zip(ids, ids[1:]):
             table = self.table_at(after)
-            spread = self.spread(before, after).set_index("ons_code")["growth_per_1000"]
+            spread = self.spread(growth(self.counts, before, after)).set_index("ons_code")["growth_per_1000"]
             out.append((labels[after], table.assign(growth_per_1000=table["ons_code"].map(spread).fillna(0.0))))
         return out
 
-    def spread(self, start: int, end: int) -> pd.DataFrame:
-        """Growth per constituency between two snapshots, absolute and per 1,000, fastest first."""
-        grown = growth(self.counts, start, end)
+    def spread(self, grown: pd.DataFrame) -> pd.DataFrame:
+        """Growth per constituency between two snapshots (the store's growth(): ons_code, count_from, count_to,
+        growth), absolute and per 1,000, fastest first."""
         facts = pd.DataFrame(self.cset.table[["ons_code", "name", "population"]])
         out = facts.merge(grown, on="ons_code", how="left").fillna({"count_from": 0, "count_to": 0, "growth": 0})
         out["growth_per_1000"] = out["growth"] / out["population"] * 1000
@@ -68,7 +72,7 @@ class Trend:
 
     def growth_warning(self, start: int, end: int) -> str | None:
         """Set when the constituencies grew more than the total between the two snapshots."""
-        return growth_warning(self.snapshots, self.counts, start, end)
+        return growth_warning(self.snapshots, None, start, end)  # the store's snapshot totals
 
     def as_table(self, spread: pd.DataFrame) -> gpd.GeoDataFrame:
         """A growth table joined for the map: `signatures` = growth, so per_1000 = growth per 1,000."""
@@ -114,13 +118,21 @@ def rate_chart(rates: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def build_trend(snapshots: pd.DataFrame, counts: pd.DataFrame, cset: ConstituencySet | None = None) -> Trend:
-    """A Trend from the store's snapshots and long-form counts (the set is detected from the codes)."""
+def frame_ids(snapshots: pd.DataFrame, frozen: Iterable[int]) -> list[int]:
+    """The snapshots an animation shows: the usable ones (not frozen), thinned to MAX_FRAMES, in time order."""
+    usable = snapshots.sort_values("fetched_at", kind="stable")
+    usable = usable[~usable["snapshot_id"].isin(set(frozen))]
+    return _thin(usable["snapshot_id"].astype(int).tolist())
+
+
+def build_trend(snapshots: pd.DataFrame, counts: pd.DataFrame, stale: dict[int, str],
+                cset: ConstituencySet | None = None) -> Trend:
+    """A Trend from the store's snapshots, its stale snapshots with their reasons (history.stale_snapshots) and
+    the counts at frame_ids() (the set is detected from the codes)."""
     snapshots = snapshots.sort_values("fetched_at", ignore_index=True)
     if cset is None:
         cset = load_set(detect_set(counts["ons_code"].unique()))
-    stale = stale_snapshots(snapshots, counts)
-    return Trend(cset, snapshots, counts, frozenset(stale), stale)
+    return Trend(cset, snapshots, counts, frozenset(int(i) for i in stale), dict(stale))
 
 
 def _label(value: pd.Timestamp) -> str:

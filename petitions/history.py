@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pandas as pd
 
 
@@ -45,15 +47,24 @@ STALE_SHARE = 0.85  # a breakdown summing to under 85% of the usual share of the
 STALE_MIN_TOTAL = 1_000  # below this the share is too noisy to judge (a few early signers from abroad)
 
 
-def stale_snapshots(snapshots: pd.DataFrame, counts: pd.DataFrame) -> dict[int, str]:
+def _sums(snapshots: pd.DataFrame, counts: pd.DataFrame | None) -> pd.Series:
+    """Each snapshot's sum of constituency counts: from the counts, else the store's snapshot totals."""
+    if counts is None:
+        return snapshots.set_index("snapshot_id")["constituency_total"]
+    return counts.groupby("snapshot_id")["signature_count"].sum()
+
+
+def stale_snapshots(snapshots: pd.DataFrame, counts: pd.DataFrame | None = None,
+                    frozen: Iterable[int] | None = None) -> dict[int, str]:
     """Snapshots whose constituency breakdown is stale, judged over the whole series, with the reason.
 
     Two signs, both seen on petition.parliament.uk under load ("Revoke Article 50", March 2019):
     the constituency counts do not move while the total does (frozen_snapshots), and the counts sum to a
     share of the total far below the other snapshots' (the breakdown lags behind the total).
+    Without `counts` the sums are the snapshots' `constituency_total` and `frozen` is the store's answer.
     """
     s = snapshots.sort_values("fetched_at")
-    sums = counts.groupby("snapshot_id")["signature_count"].sum()
+    sums = _sums(snapshots, counts)
     share = {int(r.snapshot_id): sums.get(r.snapshot_id, 0) / r.signature_count
              for r in s.itertuples() if r.signature_count >= STALE_MIN_TOTAL}
     reasons: dict[int, str] = {}
@@ -64,17 +75,17 @@ def stale_snapshots(snapshots: pd.DataFrame, counts: pd.DataFrame) -> dict[int, 
             if own < usual * STALE_SHARE:
                 reasons[sid] = (f"its constituency counts sum to {own:.0%} of the total, against "
                                 f"{usual:.0%} in the rest of the series")
-    for sid in frozen_snapshots(snapshots, counts):
+    for sid in frozen if frozen is not None else frozen_snapshots(snapshots, counts):
         reasons[int(sid)] = (reasons.get(int(sid), "") + "; " if int(sid) in reasons else "") + (
             "its constituency counts are those of an earlier snapshot although the total rose")
     return {sid: reasons[sid] for sid in (int(i) for i in s["snapshot_id"]) if sid in reasons}
 
 
-def growth_warning(snapshots: pd.DataFrame, counts: pd.DataFrame, start: int, end: int) -> str | None:
+def growth_warning(snapshots: pd.DataFrame, counts: pd.DataFrame | None, start: int, end: int) -> str | None:
     """A warning when the constituencies grew more than the total did between two snapshots (impossible:
     one of the two breakdowns is stale), else None."""
     total = snapshots.set_index("snapshot_id")["signature_count"]
-    sums = counts.groupby("snapshot_id")["signature_count"].sum()
+    sums = _sums(snapshots, counts)
     grown, total_grown = int(sums.get(end, 0) - sums.get(start, 0)), int(total[end] - total[start])
     if grown > total_grown:
         return (f"The constituencies grew by {grown:,} but the total by only {total_grown:,}: the constituency "

@@ -1,8 +1,18 @@
-"""The snapshot store: petitions over time in SQLite (WAL), one transaction per snapshot.
+"""The snapshot store: petitions over time, behind one interface (HistoryStore), in SQLite or PostgreSQL.
 
-Several processes (trackers, the dashboard) may share one store: WAL lets readers read while a writer
-writes, a busy timeout makes writers wait for each other, and UNIQUE(petition_id, updated_at,
-signature_count, constituency_total) with INSERT OR IGNORE keeps one row per distinct snapshot.
+`PETITIONMAP_STORE` names the store as a URL: `sqlite:///data/history.sqlite` (a plain path works too; the
+default) or `postgresql://user@host/db`. Both engines hold the same schema and answer the same queries:
+
+- a snapshot row per distinct poll (totals only: signature_count, constituency_total);
+- a count row only where a constituency's, country's or region's count differs from the petition's
+  previous snapshot (at most one seat changes per signature, so this bounds the data by signatures, not by
+  polls), with integer ids for the codes; a code absent from a snapshot counts as zero;
+- the document without its counts, stored only when a non-count field (text, state, an MP, …) changed;
+  the full document of any snapshot is that skeleton with the snapshot's counts put back.
+
+Each snapshot is written in one transaction (several in one, for a tracker's sweep): a process killed midway
+leaves nothing half-written. Several processes may share a store: SQLite in WAL mode with a busy timeout,
+PostgreSQL with a row lock per petition.
 """
 
 from __future__ import annotations
@@ -11,12 +21,14 @@ import json
 import os
 import re
 import sqlite3
-from collections.abc import Iterable, Iterator
+import threading
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
+import numpy as np
 import pandas as pd
 
 from petitions.model import Petition, PetitionError, read_petition_file
@@ -25,56 +37,288 @@ STORE_ENV = "PETITIONMAP_STORE"
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "history.sqlite"
 SOURCES = ("api", "file", "series")  # where a snapshot came from; "series" totals are constituency sums
 BUSY_TIMEOUT_MS = 30_000
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+MAX_FRAMES = 40  # counts() answers for at most this many snapshots at once (an animation's frames)
 TIMESERIES_TOTAL = "readme_total_signatures_sum_of_constituencies"
 _SNAPSHOT_NAME = re.compile(r"^(\d{4}-\d{2}-\d{2})T(\d{2})(\d{2})$")
+CONSTITUENCY, COUNTRY, REGION = 0, 1, 2  # kinds of code
+# The document's count lists: which kind of code each holds, and the key naming the code.
+_LISTS = {"signatures_by_constituency": (CONSTITUENCY, "ons_code"), "signatures_by_country": (COUNTRY, "code"),
+          "signatures_by_region": (REGION, "ons_code")}
+_WHOLE = "__whole__"  # a document kept with its counts (it could not be split and rebuilt exactly)
 
-SCHEMA = """
+SQLITE_SCHEMA = """
 CREATE TABLE IF NOT EXISTS petitions (
     id INTEGER PRIMARY KEY,
     action TEXT NOT NULL,
     state TEXT NOT NULL,
-    document TEXT,              -- the newest full document, for offline use
-    document_fetched_at TEXT    -- UTC, ISO 8601: "cached copy, data as of …"
+    snapshots INTEGER NOT NULL DEFAULT 0,
+    latest_t INTEGER,               -- the newest snapshot's order key, and its facts below
+    latest_snapshot INTEGER,
+    latest_total INTEGER,
+    latest_constituency_total INTEGER,
+    last_fetched TEXT,
+    last_updated TEXT,
+    latest_source TEXT
+);
+CREATE TABLE IF NOT EXISTS codes (
+    id INTEGER PRIMARY KEY,
+    kind INTEGER NOT NULL,          -- 0 constituency (ONS code), 1 country, 2 region
+    code TEXT NOT NULL,
+    UNIQUE (kind, code)
 );
 CREATE TABLE IF NOT EXISTS snapshots (
     id INTEGER PRIMARY KEY,
-    petition_id INTEGER NOT NULL REFERENCES petitions(id),
-    fetched_at TEXT NOT NULL,   -- UTC, ISO 8601 to the second (sorts as text)
-    updated_at TEXT NOT NULL,   -- the document's own updated_at ('' when unknown)
+    petition_id INTEGER NOT NULL,
+    t INTEGER NOT NULL,             -- order key: fetched_at in epoch seconds * 1000 + a tie-breaker
+    fetched_at TEXT NOT NULL,       -- UTC, ISO 8601 to the second
+    updated_at TEXT NOT NULL,       -- the document's own updated_at ('' when unknown)
     signature_count INTEGER NOT NULL,
     constituency_total INTEGER NOT NULL,
-    source TEXT NOT NULL DEFAULT 'api',
+    source TEXT NOT NULL,
+    changed INTEGER NOT NULL,       -- constituency rows that differ from the previous snapshot
+    has_document INTEGER NOT NULL,  -- 1 when a document came with it
+    UNIQUE (petition_id, t),
     UNIQUE (petition_id, updated_at, signature_count, constituency_total)
 );
-CREATE TABLE IF NOT EXISTS constituency_counts (
-    snapshot_id INTEGER NOT NULL REFERENCES snapshots(id),
-    ons_code TEXT NOT NULL,
+CREATE TABLE IF NOT EXISTS counts (
+    petition_id INTEGER NOT NULL,
+    code_id INTEGER NOT NULL,
+    t INTEGER NOT NULL,
     signature_count INTEGER NOT NULL,
-    PRIMARY KEY (snapshot_id, ons_code)   -- history(): one lookup per snapshot
+    PRIMARY KEY (petition_id, code_id, t)   -- "the count at time t" is one descending seek
 ) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS country_counts (
-    snapshot_id INTEGER NOT NULL REFERENCES snapshots(id),
-    code TEXT NOT NULL,
+CREATE TABLE IF NOT EXISTS petition_codes (
+    petition_id INTEGER NOT NULL,
+    code_id INTEGER NOT NULL,
+    PRIMARY KEY (petition_id, code_id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS latest (     -- each petition's newest count per code, by code: one seat's corpus query
+    code_id INTEGER NOT NULL,
+    petition_id INTEGER NOT NULL,
     signature_count INTEGER NOT NULL,
-    PRIMARY KEY (snapshot_id, code)
+    PRIMARY KEY (code_id, petition_id)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS snapshots_by_petition ON snapshots (petition_id, fetched_at);
+CREATE TABLE IF NOT EXISTS documents (
+    petition_id INTEGER NOT NULL,
+    t INTEGER NOT NULL,
+    body TEXT NOT NULL,             -- the document without its counts, as JSON
+    PRIMARY KEY (petition_id, t)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS petitions_by_fetch ON petitions (last_fetched);
+"""
+
+POSTGRES_SCHEMA = """
+CREATE TABLE IF NOT EXISTS petitions (
+    id BIGINT PRIMARY KEY, action TEXT NOT NULL, state TEXT NOT NULL, snapshots INTEGER NOT NULL DEFAULT 0,
+    latest_t BIGINT, latest_snapshot BIGINT, latest_total BIGINT, latest_constituency_total BIGINT,
+    last_fetched TEXT, last_updated TEXT, latest_source TEXT);
+CREATE TABLE IF NOT EXISTS codes (
+    id INTEGER GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, kind SMALLINT NOT NULL, code TEXT NOT NULL,
+    UNIQUE (kind, code));
+CREATE TABLE IF NOT EXISTS snapshots (
+    id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, petition_id BIGINT NOT NULL, t BIGINT NOT NULL,
+    fetched_at TEXT NOT NULL, updated_at TEXT NOT NULL, signature_count BIGINT NOT NULL,
+    constituency_total BIGINT NOT NULL, source TEXT NOT NULL, changed INTEGER NOT NULL,
+    has_document SMALLINT NOT NULL,
+    UNIQUE (petition_id, t), UNIQUE (petition_id, updated_at, signature_count, constituency_total));
+CREATE TABLE IF NOT EXISTS counts (
+    petition_id BIGINT NOT NULL, code_id INTEGER NOT NULL, t BIGINT NOT NULL, signature_count INTEGER NOT NULL,
+    PRIMARY KEY (petition_id, code_id, t) INCLUDE (signature_count));
+CREATE TABLE IF NOT EXISTS petition_codes (
+    petition_id BIGINT NOT NULL, code_id INTEGER NOT NULL, PRIMARY KEY (petition_id, code_id));
+CREATE TABLE IF NOT EXISTS latest (
+    code_id INTEGER NOT NULL, petition_id BIGINT NOT NULL, signature_count INTEGER NOT NULL,
+    PRIMARY KEY (code_id, petition_id) INCLUDE (signature_count));
+CREATE TABLE IF NOT EXISTS documents (
+    petition_id BIGINT NOT NULL, t BIGINT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (petition_id, t));
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS petitions_by_fetch ON petitions (last_fetched);
 """
 
 
-class Store:
-    """Snapshots of petitions. Safe for several processes: WAL, busy timeout, unique snapshots."""
+@runtime_checkable
+class HistoryStore(Protocol):
+    """What the tracker, the loader and the pages ask of the snapshot store; every answer is computed in the
+    engine and is small (one petition's snapshots, ≤ 40 snapshots' counts, one seat): nothing loads a table."""
 
-    def __init__(self, path: str | Path | None = None) -> None:
-        self.path = Path(path or os.environ.get(STORE_ENV) or DEFAULT_PATH)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as db:
-            if db.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                db.execute("PRAGMA journal_mode=WAL")
-            if db.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
-                _migrate(db)
+    url: str
 
+    def add(self, petition: Petition, fetched_at: datetime | None = None, *, source: str = "api") -> int | None:
+        """Store one snapshot; its id, or None when stored already."""
+
+    def add_snapshot(self, pid: int, *, fetched_at: datetime, updated_at: datetime | None, signature_count: int,
+                     constituencies: Iterable[tuple[str, int]], countries: Iterable[tuple[str, int]] = (),
+                     regions: Iterable[tuple[str, int]] = (), action: str | None = None, state: str | None = None,
+                     document: dict[str, Any] | None = None, source: str = "api") -> int | None:
+        """Store one snapshot from its parts."""
+
+    def batch(self) -> Any:
+        """A context in which every add is one transaction (a tracker's sweep)."""
+
+    def import_folder(self, folder: str | Path) -> int:
+        """Import snapshot files named by their UTC time; snapshots added."""
+
+    def import_timeseries(self, folder: str | Path, petition_id: int | None = None) -> int:
+        """Import the CSV series layout; snapshots added."""
+
+    def petitions(self) -> pd.DataFrame:
+        """Every petition with its latest total and state."""
+
+    def latest_document(self, pid: int) -> tuple[dict[str, Any], datetime] | None:
+        """The newest full document and when it was fetched."""
+
+    def snapshots(self, pid: int) -> pd.DataFrame:
+        """A petition's snapshots and totals, oldest first."""
+
+    def counts(self, pid: int, snapshot_ids: Sequence[int]) -> pd.DataFrame:
+        """Constituency counts at ≤ 40 chosen snapshots."""
+
+    def country_counts(self, pid: int, snapshot_ids: Sequence[int]) -> pd.DataFrame:
+        """Country counts at ≤ 40 chosen snapshots."""
+
+    def history(self, pid: int, ons_code: str) -> pd.DataFrame:
+        """One constituency over time."""
+
+    def growth(self, pid: int, start: int, end: int) -> pd.DataFrame:
+        """Per constituency: the count at two snapshots and the growth between them."""
+
+    def stale_snapshots(self, pid: int) -> list[int]:
+        """Snapshots whose constituency breakdown was frozen by the official site."""
+
+    def latest_counts_for(self, ons_code: str) -> pd.DataFrame:
+        """Every petition's latest count in one constituency."""
+
+    def get_meta(self, key: str) -> str | None:
+        """A stored setting (e.g. a backfill's progress)."""
+
+    def set_meta(self, key: str, value: str) -> None:
+        """Store a setting."""
+
+    def integrity(self) -> str:
+        """'ok' when the engine finds the store sound."""
+
+
+def open_store(target: str | Path | None = None) -> SQLStore:
+    """The store named by `target`, else $PETITIONMAP_STORE, else data/history.sqlite.
+
+    `sqlite:///relative/path`, `sqlite:////absolute/path`, a plain path, or `postgresql://…`.
+    """
+    text = str(target) if target is not None else (os.environ.get(STORE_ENV) or str(DEFAULT_PATH))
+    if text.startswith(("postgresql://", "postgres://")):
+        return PostgresStore(text)
+    if text.startswith("sqlite://"):
+        path = text.removeprefix("sqlite://")
+        if not path.startswith("/") or path == "/":
+            raise ValueError(f"not a SQLite URL: {text[:80]!r} (use sqlite:///relative/path or sqlite:////abs/path)")
+        return SQLiteStore(path[1:])
+    if re.match(r"^[a-z][a-z0-9+.-]*://", text):
+        raise ValueError(f"{STORE_ENV} must be a path, sqlite:///… or postgresql://…, not {text[:60]!r}")
+    return SQLiteStore(text)
+
+
+def store_errors() -> tuple[type[BaseException], ...]:
+    """The exceptions a store may raise on a fault of its engine (for callers that must carry on)."""
+    errors: list[type[BaseException]] = [sqlite3.Error, OSError]
+    try:
+        import psycopg
+    except ImportError:
+        pass
+    else:
+        errors.append(psycopg.Error)
+    return tuple(errors)
+
+
+class SQLStore:
+    """The schema and every query, written once for both engines (`?` placeholders)."""
+
+    url = ""
+    _local: threading.local
+
+    # --- engine hooks -------------------------------------------------------------------------------
+    def _connection(self) -> Any:
+        raise NotImplementedError
+
+    def _begin_write(self, db: Any) -> None:
+        raise NotImplementedError
+
+    def _begin_read(self, db: Any) -> None:
+        raise NotImplementedError
+
+    def _lock_petition(self, db: Any, pid: int) -> None:
+        """Serialise writers of one petition (SQLite's write lock already covers the whole store)."""
+
+    def _register_codes(self, db: Any, keys: list[tuple[int, str]]) -> None:
+        db.many("INSERT INTO codes (kind, code) VALUES (?, ?) ON CONFLICT (kind, code) DO NOTHING", keys)
+
+    # --- transactions -------------------------------------------------------------------------------
+    def _setup(self) -> None:
+        self._local = threading.local()
+        self._codes: dict[tuple[int, str], int] = {}
+        self._kinds: dict[int, int] = {}
+        self._lock = threading.Lock()
+
+    def _db(self) -> _DB:
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = _DB(self._connection(), self._placeholder)
+            self._local.db = db
+        return db
+
+    _placeholder = "?"
+
+    @contextmanager
+    def _write(self) -> Iterator[_DB]:
+        db = self._db()
+        if db.depth:  # inside batch(): one transaction for everything
+            db.depth += 1
+            try:
+                yield db
+            finally:
+                db.depth -= 1
+            return
+        self._begin_write(db)
+        db.depth = 1
+        try:
+            yield db
+        except BaseException:
+            db.depth = 0
+            db.pending.clear()
+            db.rollback()
+            raise
+        db.depth = 0
+        db.commit()
+        with self._lock:
+            self._codes.update(db.pending)
+            self._kinds.update({v: k[0] for k, v in db.pending.items()})
+        db.pending.clear()
+
+    @contextmanager
+    def _read(self) -> Iterator[_DB]:
+        db = self._db()
+        if db.depth:
+            yield db
+            return
+        self._begin_read(db)
+        try:
+            yield db
+        finally:
+            db.rollback()
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Every add inside is one transaction: all of a tracker's sweep is stored, or none of it."""
+        with self._write():
+            yield
+
+    def close(self) -> None:
+        db = getattr(self._local, "db", None)
+        if db is not None:
+            db.close()
+            self._local.db = None
+
+    # --- writing ------------------------------------------------------------------------------------
     def add(self, petition: Petition, fetched_at: datetime | None = None, *, source: str = "api") -> int | None:
         """Store one snapshot of a petition (document and counts); the new snapshot id, or None if stored already.
 
@@ -85,44 +329,148 @@ class Store:
             signature_count=petition.signature_count,
             constituencies=[(c.ons_code, c.signature_count) for c in petition.constituencies],
             countries=[(c.code, c.signature_count) for c in petition.countries],
+            regions=[(r.ons_code, r.signature_count) for r in petition.regions],
             action=petition.action, state=petition.state, document=petition.raw or None, source=source)
 
     def add_snapshot(self, pid: int, *, fetched_at: datetime, updated_at: datetime | None, signature_count: int,
                      constituencies: Iterable[tuple[str, int]], countries: Iterable[tuple[str, int]] = (),
-                     action: str | None = None, state: str | None = None, document: dict[str, Any] | None = None,
-                     source: str = "api") -> int | None:
+                     regions: Iterable[tuple[str, int]] = (), action: str | None = None, state: str | None = None,
+                     document: dict[str, Any] | None = None, source: str = "api",
+                     snapshot_id: int | None = None) -> int | None:
         """Store one snapshot from its parts, in one transaction; the new snapshot id, or None if stored already.
 
-        Action and state (and the saved document) follow the newest snapshot; a petition first seen
-        without an action is called "Petition <id>" until a document names it.
+        Action and state follow the newest snapshot; a petition first seen without an action is called
+        "Petition <id>" until a document names it.
         """
         if source not in SOURCES:
             raise ValueError(f"unknown snapshot source {source!r}")
-        when = _utc_text(fetched_at)
+        values: dict[tuple[int, str], int] = {}
+        for kind, pairs in ((CONSTITUENCY, constituencies), (COUNTRY, countries), (REGION, regions)):
+            for code, n in pairs:
+                key = (kind, _norm(kind, code))
+                values[key] = values.get(key, 0) + int(n)  # a code listed twice is summed, as the join does
+        when = _as_utc(fetched_at)
         updated = _utc_text(updated_at, timespec="auto") if updated_at else ""  # as earlier versions wrote it
-        places = [(str(code), int(n)) for code, n in constituencies]
-        nations = [(str(code), int(n)) for code, n in countries]
-        text = json.dumps(document, separators=(",", ":")) if document else None
-        with self._connect() as db, _transaction(db):
-            db.execute("INSERT OR IGNORE INTO petitions (id, action, state) VALUES (?, ?, ?)",
-                       (pid, action or f"Petition {pid}", state or "unknown"))
-            newest = db.execute("SELECT MAX(fetched_at) FROM snapshots WHERE petition_id = ?", (pid,)).fetchone()[0]
-            if newest is None or when >= newest:  # an older file imported later must not undo a newer state
-                db.execute("UPDATE petitions SET action = COALESCE(?, action), state = COALESCE(?, state) "
-                           "WHERE id = ?", (action, state, pid))
-            if text is not None:
-                db.execute("""UPDATE petitions SET document = ?, document_fetched_at = ? WHERE id = ?
-                              AND (document_fetched_at IS NULL OR document_fetched_at <= ?)""", (text, when, pid, when))
-            cursor = db.execute("""INSERT OR IGNORE INTO snapshots (petition_id, fetched_at, updated_at,
-                                   signature_count, constituency_total, source) VALUES (?, ?, ?, ?, ?, ?)""",
-                                (pid, when, updated, int(signature_count), sum(n for _, n in places), source))
-            if cursor.rowcount == 0:
-                return None
-            sid = int(cursor.lastrowid or 0)
-            db.executemany("INSERT INTO constituency_counts VALUES (?, ?, ?)", [(sid, c, n) for c, n in places])
-            db.executemany("INSERT INTO country_counts VALUES (?, ?, ?)", [(sid, c, n) for c, n in nations])
-            return sid
+        skeleton = _skeleton(document, signature_count, updated_at, values) if document else None
+        total = sum(n for (kind, _), n in values.items() if kind == CONSTITUENCY)
+        with self._write() as db:
+            return self._insert(db, pid, when, updated, int(signature_count), total, values, action, state,
+                                skeleton, source, snapshot_id)
 
+    def _insert(self, db: _DB, pid: int, when: datetime, updated: str, signature_count: int, total: int,
+                values: dict[tuple[int, str], int], action: str | None, state: str | None, skeleton: str | None,
+                source: str, snapshot_id: int | None) -> int | None:
+        db.run("INSERT INTO petitions (id, action, state) VALUES (?, ?, ?) ON CONFLICT (id) DO NOTHING",
+               (pid, action or f"Petition {pid}", state or "unknown"))
+        self._lock_petition(db, pid)
+        if db.one("""SELECT 1 FROM snapshots WHERE petition_id = ? AND updated_at = ? AND signature_count = ?
+                     AND constituency_total = ?""", (pid, updated, signature_count, total)):
+            return None
+        base = int(when.timestamp()) * 1000
+        taken = db.one("SELECT MAX(t) FROM snapshots WHERE petition_id = ? AND t >= ? AND t < ?",
+                       (pid, base, base + 1000))
+        t = base if taken is None or taken[0] is None else int(taken[0]) + 1
+        if t >= base + 1000:
+            raise PetitionError(f"petition {pid}: more than 1,000 snapshots within one second")
+        ids = self._code_ids(db, list(values))
+        new = {ids[key]: n for key, n in values.items()}
+        before = db.one("SELECT MAX(t) FROM snapshots WHERE petition_id = ? AND t < ?", (pid, t))
+        after = db.one("SELECT MIN(t) FROM snapshots WHERE petition_id = ? AND t > ?", (pid, t))
+        t_before = None if before is None or before[0] is None else int(before[0])
+        t_after = None if after is None or after[0] is None else int(after[0])
+        previous, kinds = self._state(db, pid, t_before) if t_before is not None else ({}, {})
+        kinds |= {ids[key]: key[0] for key in values}
+        changes = {k: n for k, n in new.items() if previous.get(k, 0) != n}
+        changes |= {k: 0 for k, n in previous.items() if n and k not in new}
+        changed = sum(1 for k in changes if kinds[k] == CONSTITUENCY)
+        row = db.one(f"""INSERT INTO snapshots ({'id, ' if snapshot_id else ''}petition_id, t, fetched_at, updated_at,
+                         signature_count, constituency_total, source, changed, has_document)
+                         VALUES ({'?, ' if snapshot_id else ''}?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
+                     ((snapshot_id,) if snapshot_id else ()) + (
+                         pid, t, _utc_text(when), updated, signature_count, total, source, changed,
+                         int(skeleton is not None)))
+        sid = int(row[0])
+        db.many("INSERT INTO counts (petition_id, code_id, t, signature_count) VALUES (?, ?, ?, ?)",
+                [(pid, k, t, n) for k, n in changes.items()])
+        db.many("INSERT INTO petition_codes (petition_id, code_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+                [(pid, k) for k in new if k not in previous])
+        if t_after is not None:
+            self._rebase_next(db, pid, t_after, changes, previous)
+        else:  # the newest snapshot: its changes are the petition's latest counts
+            db.many("""INSERT INTO latest (code_id, petition_id, signature_count) VALUES (?, ?, ?)
+                       ON CONFLICT (code_id, petition_id) DO UPDATE SET signature_count = excluded.signature_count""",
+                    [(k, pid, n) for k, n in changes.items()])
+        if skeleton is not None:
+            self._put_document(db, pid, t, t_after, skeleton)
+        self._refresh_petition(db, pid, action, state, newest=t_after is None)
+        return sid
+
+    def _rebase_next(self, db: _DB, pid: int, t_next: int, changes: dict[int, int], previous: dict[int, int]) -> None:
+        """A snapshot inserted before another: the later one's rows were changes against the older state."""
+        own = dict(db.rows(f"""SELECT code_id, signature_count FROM counts WHERE petition_id = ? AND t = ?
+                              AND code_id IN ({','.join('?' * len(changes))})""",
+                           (pid, t_next, *changes))) if changes else {}
+        for k, n in changes.items():
+            value = own.get(k, previous.get(k, 0))  # what the later snapshot holds
+            if value == n:
+                db.run("DELETE FROM counts WHERE petition_id = ? AND code_id = ? AND t = ?", (pid, k, t_next))
+            else:
+                db.run("""INSERT INTO counts (petition_id, code_id, t, signature_count) VALUES (?, ?, ?, ?)
+                          ON CONFLICT (petition_id, code_id, t)
+                          DO UPDATE SET signature_count = excluded.signature_count""",
+                       (pid, k, t_next, value))
+        if changes:
+            db.run("""UPDATE snapshots SET changed = (SELECT COUNT(*) FROM counts c JOIN codes k ON k.id = c.code_id
+                      WHERE c.petition_id = ? AND c.t = ? AND k.kind = ?) WHERE petition_id = ? AND t = ?""",
+                   (pid, t_next, CONSTITUENCY, pid, t_next))
+
+    def _put_document(self, db: _DB, pid: int, t: int, t_next: int | None, skeleton: str) -> None:
+        """Store the document's skeleton when it differs from the one in force; keep later snapshots' own."""
+        current = db.one("SELECT body FROM documents WHERE petition_id = ? AND t <= ? ORDER BY t DESC LIMIT 1",
+                         (pid, t))
+        if current is None or current[0] != skeleton:
+            db.run("INSERT INTO documents (petition_id, t, body) VALUES (?, ?, ?)", (pid, t, skeleton))
+            if t_next is not None and current is not None:
+                own = db.one("SELECT 1 FROM documents WHERE petition_id = ? AND t = ?", (pid, t_next))
+                if own is None:  # the later snapshot kept the earlier document
+                    db.run("INSERT INTO documents (petition_id, t, body) VALUES (?, ?, ?)", (pid, t_next, current[0]))
+
+    def _refresh_petition(self, db: _DB, pid: int, action: str | None, state: str | None, newest: bool) -> None:
+        if newest:  # an older file imported later must not undo a newer state
+            db.run("UPDATE petitions SET action = COALESCE(?, action), state = COALESCE(?, state) WHERE id = ?",
+                   (action, state, pid))
+        db.run("""UPDATE petitions SET snapshots = snapshots + 1, latest_t = s.t, latest_snapshot = s.id,
+                  latest_total = s.signature_count,
+                  latest_constituency_total = s.constituency_total, last_fetched = s.fetched_at,
+                  last_updated = s.updated_at, latest_source = s.source
+                  FROM (SELECT * FROM snapshots WHERE petition_id = ? ORDER BY t DESC LIMIT 1) AS s
+                  WHERE petitions.id = ?""", (pid, pid))
+
+    def _code_ids(self, db: _DB, keys: list[tuple[int, str]]) -> dict[tuple[int, str], int]:
+        known = {k: self._codes.get(k) or db.pending.get(k) for k in keys}
+        missing = [k for k, v in known.items() if v is None]
+        if missing:
+            self._register_codes(db, missing)
+            found: dict[tuple[int, str], int] = {}
+            for i in range(0, len(missing), 400):
+                chunk = missing[i:i + 400]
+                where = " OR ".join(["(kind = ? AND code = ?)"] * len(chunk))
+                found |= {(int(kind), code): int(cid) for cid, kind, code in
+                          db.rows(f"SELECT id, kind, code FROM codes WHERE {where}", [x for k in chunk for x in k])}
+            db.pending.update(found)
+            known.update(found)
+        return known  # type: ignore[return-value]
+
+    def _state(self, db: _DB, pid: int, t: int) -> tuple[dict[int, int], dict[int, int]]:
+        """Every code's count at order key t (codes never seen are absent, i.e. zero), and each code's kind."""
+        rows = db.rows("""SELECT pc.code_id, k.kind, (SELECT c.signature_count FROM counts c
+                                   WHERE c.petition_id = pc.petition_id AND c.code_id = pc.code_id AND c.t <= ?
+                                   ORDER BY c.t DESC LIMIT 1)
+                          FROM petition_codes pc JOIN codes k ON k.id = pc.code_id
+                          WHERE pc.petition_id = ?""", (t, pid))
+        return ({int(k): int(n) for k, _, n in rows if n is not None}, {int(k): int(kind) for k, kind, _ in rows})
+
+    # --- importing ----------------------------------------------------------------------------------
     def import_folder(self, folder: str | Path) -> int:
         """Import petition documents named by their snapshot time in UTC (YYYY-MM-DDTHHMM.json); returns snapshots
         added. Idempotent; other file names are ignored."""
@@ -162,81 +510,189 @@ class Store:
                                        constituencies=places, source="series") is not None
         return added
 
+    # --- queries ------------------------------------------------------------------------------------
     def petitions(self) -> pd.DataFrame:
-        """Stored petitions, most recently fetched first: id, action, state, snapshots, latest_total, last_fetched."""
-        return self._frame("""
-            SELECT p.id, p.action, p.state, COUNT(s.id) AS snapshots,
-                   (SELECT signature_count FROM snapshots WHERE petition_id = p.id
-                    ORDER BY fetched_at DESC, id DESC LIMIT 1) AS latest_total,
-                   MAX(s.fetched_at) AS last_fetched
-            FROM petitions p LEFT JOIN snapshots s ON s.petition_id = p.id
-            GROUP BY p.id ORDER BY last_fetched DESC, p.id""", (), ["last_fetched"])
+        """Stored petitions, most recently fetched first: id, action, state, snapshots, latest_total, last_fetched,
+        last_updated."""
+        return self._frame("""SELECT id, action, state, snapshots, latest_total, last_fetched, last_updated
+                              FROM petitions ORDER BY last_fetched DESC, id""", (),
+                           ["id", "action", "state", "snapshots", "latest_total", "last_fetched", "last_updated"],
+                           dates=["last_fetched"])
 
     def latest_document(self, pid: int) -> tuple[dict[str, Any], datetime] | None:
         """The newest full document stored for a petition and when it was fetched (UTC), for offline use."""
-        with self._connect() as db:
-            row = db.execute("SELECT document, document_fetched_at FROM petitions WHERE id = ?", (pid,)).fetchone()
-        if not row or not row[0]:
+        with self._read() as db:
+            snap = db.one("""SELECT t, fetched_at, signature_count, updated_at FROM snapshots
+                             WHERE petition_id = ? AND has_document = 1 ORDER BY t DESC LIMIT 1""", (pid,))
+            if snap is None:
+                return None
+            t = int(snap[0])
+            body = db.one("SELECT body FROM documents WHERE petition_id = ? AND t <= ? ORDER BY t DESC LIMIT 1",
+                          (pid, t))
+            values = {(int(kind), code): int(n) for kind, code, n in db.rows(
+                """SELECT k.kind, k.code, (SELECT c.signature_count FROM counts c WHERE c.petition_id = pc.petition_id
+                                           AND c.code_id = pc.code_id AND c.t <= ? ORDER BY c.t DESC LIMIT 1)
+                   FROM petition_codes pc JOIN codes k ON k.id = pc.code_id WHERE pc.petition_id = ?""", (t, pid))
+                if n is not None}
+        if body is None:
             return None
-        return json.loads(row[0]), datetime.fromisoformat(row[1])
+        updated = datetime.fromisoformat(snap[3]) if snap[3] else None
+        return _rebuild(body[0], int(snap[2]), updated, values), datetime.fromisoformat(snap[1])
 
     def snapshots(self, pid: int) -> pd.DataFrame:
-        """snapshot_id, fetched_at, updated_at, signature_count, constituency_total, source; oldest first."""
-        frame = self._frame("""SELECT id AS snapshot_id, fetched_at, updated_at, signature_count, constituency_total,
-                                      source
-                               FROM snapshots WHERE petition_id = ? ORDER BY fetched_at, id""", (pid,),
-                            ["fetched_at"])
+        """snapshot_id, fetched_at, updated_at, signature_count, constituency_total, source, changed; oldest first.
+
+        `changed`: how many constituency counts differ from the previous snapshot.
+        """
+        frame = self._frame("""SELECT id, fetched_at, updated_at, signature_count, constituency_total, source, changed
+                               FROM snapshots WHERE petition_id = ? ORDER BY t""", (pid,),
+                            ["snapshot_id", "fetched_at", "updated_at", "signature_count", "constituency_total",
+                             "source", "changed"], dates=["fetched_at"])
         frame["updated_at"] = pd.to_datetime(frame["updated_at"].replace("", None), utc=True, format="ISO8601")
         return frame
 
-    def counts(self, pid: int, snapshot_ids: Iterable[int] | None = None) -> pd.DataFrame:
-        """Long form, oldest snapshot first: snapshot_id, fetched_at, ons_code, signature_count.
+    def counts(self, pid: int, snapshot_ids: Sequence[int]) -> pd.DataFrame:
+        """Constituency counts at chosen snapshots (at most 40, e.g. an animation's frames), long form, oldest
+        snapshot first: snapshot_id, fetched_at, ons_code, signature_count (every code the petition ever listed)."""
+        return self._counts_at(pid, snapshot_ids, CONSTITUENCY, "ons_code")
 
-        All snapshots, or only `snapshot_ids` (e.g. the frames of an animation): about 1 s per 1,000 snapshots.
-        """
-        only = "" if snapshot_ids is None else "AND s.id IN (SELECT value FROM json_each(?))"
-        params: tuple[Any, ...] = (pid,) if snapshot_ids is None else (pid, json.dumps([int(i) for i in snapshot_ids]))
-        return self._frame(f"""SELECT c.snapshot_id, s.fetched_at, c.ons_code, c.signature_count
-                               FROM snapshots s JOIN constituency_counts c ON c.snapshot_id = s.id
-                               WHERE s.petition_id = ? {only} ORDER BY s.fetched_at, s.id, c.ons_code""", params,
-                           ["fetched_at"])
+    def country_counts(self, pid: int, snapshot_ids: Sequence[int]) -> pd.DataFrame:
+        """Country counts at chosen snapshots (at most 40): snapshot_id, fetched_at, code, signature_count."""
+        return self._counts_at(pid, snapshot_ids, COUNTRY, "code")
 
-    def country_counts(self, pid: int) -> pd.DataFrame:
-        """Long form, oldest snapshot first: snapshot_id, fetched_at, code, signature_count."""
-        return self._frame("""SELECT c.snapshot_id, s.fetched_at, c.code, c.signature_count
-                              FROM snapshots s JOIN country_counts c ON c.snapshot_id = s.id
-                              WHERE s.petition_id = ? ORDER BY s.fetched_at, s.id, c.code""", (pid,), ["fetched_at"])
+    def _counts_at(self, pid: int, snapshot_ids: Sequence[int], kind: int, name: str) -> pd.DataFrame:
+        ids = sorted({int(i) for i in snapshot_ids})
+        if len(ids) > MAX_FRAMES:
+            raise ValueError(f"counts of at most {MAX_FRAMES} snapshots at once, not {len(ids)}")
+        columns = ["snapshot_id", "fetched_at", name, "signature_count"]
+        states = []
+        with self._read() as db:
+            snaps = db.rows(f"""SELECT id, t, fetched_at FROM snapshots WHERE petition_id = ?
+                               AND id IN ({','.join('?' * len(ids))}) ORDER BY t""", (pid, *ids)) if ids else []
+            codes = dict(db.rows("""SELECT k.id, k.code FROM petition_codes pc JOIN codes k ON k.id = pc.code_id
+                                    WHERE pc.petition_id = ? AND k.kind = ?""", (pid, kind)))
+            for _, t, _ in snaps:  # one seek per code at a constant time: the engine's fastest path
+                states.append(db.rows("""SELECT pc.code_id, (SELECT c.signature_count FROM counts c
+                                                WHERE c.petition_id = pc.petition_id AND c.code_id = pc.code_id
+                                                AND c.t <= ? ORDER BY c.t DESC LIMIT 1)
+                                         FROM petition_codes pc WHERE pc.petition_id = ? ORDER BY pc.code_id""",
+                                      (t, pid)))
+        if not snaps or not codes:
+            return self._frame_of([], columns, dates=["fetched_at"])
+        every = np.array([k for k, _ in states[0]], dtype="int64")
+        names = np.array([codes.get(int(k), "") for k in every], dtype=object)
+        order = np.flatnonzero(np.isin(every, np.fromiter(codes, dtype="int64")))
+        order = order[np.argsort(names[order], kind="stable")]  # this kind's codes, in code order
+        values = np.array([[n or 0 for _, n in state] for state in states], dtype="int64")[:, order]
+        frame = pd.DataFrame({"snapshot_id": np.repeat([r[0] for r in snaps], len(order)),
+                              "fetched_at": np.repeat(np.array([r[2] for r in snaps], dtype=object), len(order)),
+                              name: np.tile(names[order], len(snaps)), "signature_count": values.ravel()})
+        return self._frame_of(frame, columns, dates=["fetched_at"])
 
     def history(self, pid: int, ons_code: str) -> pd.DataFrame:
         """One constituency over time: snapshot_id, fetched_at, signature_count (0 where absent from a snapshot)."""
-        return self._frame("""SELECT s.id AS snapshot_id, s.fetched_at,
-                                     COALESCE(c.signature_count, 0) AS signature_count
-                              FROM snapshots s LEFT JOIN constituency_counts c
-                                ON c.snapshot_id = s.id AND c.ons_code = ?
-                              WHERE s.petition_id = ? ORDER BY s.fetched_at, s.id""",
-                           (ons_code.strip().upper(), pid), ["fetched_at"])
+        code_id = self._code_id(CONSTITUENCY, ons_code)
+        with self._read() as db:
+            snaps = db.rows("SELECT id, t, fetched_at FROM snapshots WHERE petition_id = ? ORDER BY t", (pid,))
+            changes = db.rows("""SELECT t, signature_count FROM counts WHERE petition_id = ? AND code_id = ?
+                                 ORDER BY t""", (pid, code_id))
+        # The seat's count at each snapshot is its newest change at or before it (the seat's rows only).
+        at = np.array([c[0] for c in changes], dtype="int64")
+        values = np.array([0] + [c[1] for c in changes], dtype="int64")
+        times = np.array([r[1] for r in snaps], dtype="int64")
+        counts = values[np.searchsorted(at, times, side="right")]
+        return self._frame_of([(r[0], r[2], int(n)) for r, n in zip(snaps, counts)],
+                              ["snapshot_id", "fetched_at", "signature_count"], dates=["fetched_at"])
+
+    def growth(self, pid: int, start: int, end: int) -> pd.DataFrame:
+        """Per constituency the petition listed: ons_code, count_from (snapshot `start`), count_to (`end`), growth."""
+        with self._read() as db:
+            found = dict(db.rows("SELECT id, t FROM snapshots WHERE petition_id = ? AND id IN (?, ?)",
+                                 (pid, int(start), int(end))))
+            rows = db.rows("""
+                SELECT k.code,
+                       COALESCE((SELECT c.signature_count FROM counts c WHERE c.petition_id = pc.petition_id
+                                 AND c.code_id = pc.code_id AND c.t <= ? ORDER BY c.t DESC LIMIT 1), 0),
+                       COALESCE((SELECT c.signature_count FROM counts c WHERE c.petition_id = pc.petition_id
+                                 AND c.code_id = pc.code_id AND c.t <= ? ORDER BY c.t DESC LIMIT 1), 0)
+                FROM petition_codes pc JOIN codes k ON k.id = pc.code_id AND k.kind = ?
+                WHERE pc.petition_id = ? ORDER BY k.code""",
+                (found.get(int(start), -1), found.get(int(end), -1), CONSTITUENCY, pid)) \
+                if int(start) in found and int(end) in found else []
+        frame = pd.DataFrame(rows, columns=["ons_code", "count_from", "count_to"])
+        frame["growth"] = frame["count_to"] - frame["count_from"]
+        return frame.astype({"count_from": "int64", "count_to": "int64", "growth": "int64"})
+
+    def stale_snapshots(self, pid: int) -> list[int]:
+        """Snapshots whose constituency counts equal the previous snapshot's although the total changed.
+
+        petition.parliament.uk sometimes freezes its constituency breakdown under load (21–22 March 2019,
+        "Revoke Article 50"): such snapshots would show no growth anywhere, which is false. Each is compared
+        with the last snapshot whose breakdown did change (a run of frozen snapshots is frozen throughout).
+        """
+        rows = self._rows("""
+            WITH s AS (SELECT id, t, signature_count, changed,
+                              SUM(CASE WHEN changed > 0 THEN 1 ELSE 0 END) OVER (ORDER BY t) AS run,
+                              ROW_NUMBER() OVER (ORDER BY t) AS n
+                       FROM snapshots WHERE petition_id = ?),
+                 r AS (SELECT id, t, signature_count, changed, n,
+                              FIRST_VALUE(signature_count) OVER (PARTITION BY run ORDER BY t) AS base FROM s)
+            SELECT id FROM r WHERE changed = 0 AND n > 1 AND signature_count <> base ORDER BY t""", (pid,))
+        return [int(r[0]) for r in rows]
 
     def latest_counts_for(self, ons_code: str) -> pd.DataFrame:
         """For every stored petition, its newest snapshot's count in one constituency (0 when absent) and that
         snapshot's constituency total: petition_id, action, state, snapshot_id, fetched_at, signature_count,
-        constituency_total; most signed here first."""
+        constituency_total, signature_total, source; most signed here first."""
+        code_id = self._code_id(CONSTITUENCY, ons_code)
         return self._frame("""
-            SELECT p.id AS petition_id, p.action, p.state, s.id AS snapshot_id, s.fetched_at,
-                   COALESCE(c.signature_count, 0) AS signature_count, s.constituency_total
-            FROM petitions p
-            JOIN snapshots s ON s.id = (SELECT id FROM snapshots WHERE petition_id = p.id
-                                        ORDER BY fetched_at DESC, id DESC LIMIT 1)
-            LEFT JOIN constituency_counts c ON c.snapshot_id = s.id AND c.ons_code = ?
-            ORDER BY signature_count DESC, p.id""", (ons_code.strip().upper(),), ["fetched_at"])
+            SELECT p.id, p.action, p.state, p.latest_snapshot, p.last_fetched, COALESCE(l.signature_count, 0) AS here,
+                   p.latest_constituency_total, p.latest_total, p.latest_source
+            FROM petitions p LEFT JOIN latest l ON l.code_id = ? AND l.petition_id = p.id
+            WHERE p.latest_t IS NOT NULL ORDER BY here DESC, p.id""", (code_id,),
+            ["petition_id", "action", "state", "snapshot_id", "fetched_at", "signature_count", "constituency_total",
+             "signature_total", "source"], dates=["fetched_at"])
+
+    def get_meta(self, key: str) -> str | None:
+        row = self._rows("SELECT value FROM meta WHERE key = ?", (key,))
+        return str(row[0][0]) if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._write() as db:
+            db.run("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                   (key, value))
 
     def integrity(self) -> str:
-        """SQLite's own integrity check ('ok' when sound)."""
-        with self._connect() as db:
-            return str(db.execute("PRAGMA integrity_check").fetchone()[0])
+        return "ok"
 
-    def _frame(self, sql: str, params: tuple[Any, ...], dates: list[str]) -> pd.DataFrame:
-        with self._connect() as db:
-            frame = pd.read_sql_query(sql, db, params=params)
+    def table_rows(self) -> dict[str, int]:
+        """Rows per table (for benchmarks and the tracker's summary)."""
+        tables = ("petitions", "snapshots", "counts", "documents", "codes", "latest")
+        return {name: int(self._rows(f"SELECT COUNT(*) FROM {name}", ())[0][0]) for name in tables}
+
+    def _code_id(self, kind: int, code: str) -> int:
+        key = (kind, _norm(kind, code))
+        if key in self._codes:
+            return self._codes[key]
+        rows = self._rows("SELECT id FROM codes WHERE kind = ? AND code = ?", key)
+        if not rows:
+            return -1  # a code no petition has listed: every count is zero
+        with self._lock:
+            self._codes[key] = int(rows[0][0])
+            self._kinds[int(rows[0][0])] = kind
+        return int(rows[0][0])
+
+    def _rows(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        with self._read() as db:
+            return db.rows(sql, params)
+
+    def _frame(self, sql: str, params: Sequence[Any], columns: list[str], dates: Sequence[str] = ()) -> pd.DataFrame:
+        return self._frame_of(self._rows(sql, params), columns, dates)
+
+    @staticmethod
+    def _frame_of(rows: list[tuple[Any, ...]] | pd.DataFrame, columns: list[str],
+                  dates: Sequence[str] = ()) -> pd.DataFrame:
+        frame = rows if isinstance(rows, pd.DataFrame) else pd.DataFrame(rows, columns=columns)
         for column in dates:
             # One distinct time per snapshot, repeated over its 650 rows in counts(): parse each once.
             codes, unique = pd.factorize(frame[column])
@@ -244,43 +700,267 @@ class Store:
             frame[column] = parsed.take(codes, allow_fill=True, fill_value=pd.NaT) if len(frame) else parsed
         return frame
 
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+
+class SQLiteStore(SQLStore):
+    """The embedded default: one SQLite file in WAL mode (readers never wait for the writer)."""
+
+    def __init__(self, path: str | Path | None = None) -> None:
+        self._setup()
+        self.path = Path(path or DEFAULT_PATH)
+        self.url = f"sqlite:///{self.path}"
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = self._db()
+        if db.one("PRAGMA journal_mode")[0] != "wal":
+            db.run("PRAGMA journal_mode=WAL")
+        if db.one("PRAGMA user_version")[0] < SCHEMA_VERSION:
+            self._migrate(db)
+
+    def _connection(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                               check_same_thread=False)
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA cache_size = -32000")  # 32 MB of pages per connection
+        conn.execute("PRAGMA synchronous = NORMAL")  # WAL: a crash loses at most the last commits, never consistency
+        return conn
+
+    def _begin_write(self, db: _DB) -> None:
+        db.run("BEGIN IMMEDIATE")  # take the write lock first: no deadlock between a reader turned writer
+
+    def _begin_read(self, db: _DB) -> None:
+        db.run("BEGIN")  # one consistent view of the WAL for a multi-statement answer
+
+    def integrity(self) -> str:
+        """SQLite's own integrity check ('ok' when sound)."""
+        return str(self._rows("PRAGMA integrity_check", ())[0][0])
+
+    def _migrate(self, db: _DB) -> None:
+        """Create the schema, or bring a store written by an earlier version up to date, in one transaction."""
+        self._begin_write(db)
         try:
-            db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            db.execute("PRAGMA synchronous = NORMAL")  # WAL: a crash loses at most the last commits, never consistency
-            yield db
-        finally:
-            db.close()
+            version = db.one("PRAGMA user_version")[0]
+            if version < SCHEMA_VERSION:  # else another process got here first
+                tables = {r[0] for r in db.rows("SELECT name FROM sqlite_master WHERE type = 'table'", ())}
+                old = "constituency_counts" in tables
+                if old:
+                    for name in ("snapshots_by_petition", "counts_by_code"):
+                        db.run(f"DROP INDEX IF EXISTS {name}")
+                    for name in ("petitions", "snapshots", "constituency_counts", "country_counts"):
+                        db.run(f"ALTER TABLE {name} RENAME TO old_{name}")
+                for statement in SQLITE_SCHEMA.split(";"):
+                    if statement.strip():
+                        db.run(statement)
+                if old:
+                    self._copy_old(db)
+                db.run(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        except BaseException:
+            db.pending.clear()
+            db.rollback()
+            raise
+        db.commit()
+        with self._lock:
+            self._codes.update(db.pending)
+            self._kinds.update({v: k[0] for k, v in db.pending.items()})
+        db.pending.clear()
+
+    def _copy_old(self, db: _DB) -> None:
+        """Schema 1–2 (every count of every snapshot, the newest document whole) → changed counts only."""
+        columns = {r[1] for r in db.rows("PRAGMA table_info(old_snapshots)", ())}
+        source = "source" if "source" in columns else "'api'"
+        for pid, action, state, document, doc_at in db.rows(
+                "SELECT id, action, state, document, document_fetched_at FROM old_petitions ORDER BY id", ()):
+            snaps = db.rows(f"""SELECT id, fetched_at, updated_at, signature_count, {source} FROM old_snapshots
+                                WHERE petition_id = ? ORDER BY fetched_at, id""", (pid,))
+            doc = json.loads(document) if document else None
+            # The document belongs to the snapshot fetched with it (else the newest).
+            with_doc = next((s[0] for s in snaps if s[1] == doc_at), snaps[-1][0] if snaps else None)
+            for sid, fetched, updated, total, src in snaps:
+                values = {(CONSTITUENCY, code): int(n) for code, n in db.rows(
+                    "SELECT ons_code, signature_count FROM old_constituency_counts WHERE snapshot_id = ?", (sid,))}
+                values |= {(COUNTRY, code): int(n) for code, n in db.rows(
+                    "SELECT code, signature_count FROM old_country_counts WHERE snapshot_id = ?", (sid,))}
+                skeleton = None
+                if doc is not None and sid == with_doc:
+                    values |= _region_values(doc)
+                    skeleton = _skeleton(doc, int(total), datetime.fromisoformat(updated) if updated else None, values)
+                ctotal = sum(n for (kind, _), n in values.items() if kind == CONSTITUENCY)
+                self._insert(db, int(pid), datetime.fromisoformat(fetched), updated, int(total), ctotal, values,
+                             None, None, skeleton, src if src in SOURCES else "api", int(sid))
+            db.run("INSERT INTO petitions (id, action, state) VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE "
+                   "SET action = excluded.action, state = excluded.state", (pid, action, state))
+        for name in ("constituency_counts", "country_counts", "snapshots", "petitions"):
+            db.run(f"DROP TABLE old_{name}")
 
 
-def _migrate(db: sqlite3.Connection) -> None:
-    """Create the schema, or bring a store written by an earlier version up to date (under a write lock)."""
-    with _transaction(db):
-        version = db.execute("PRAGMA user_version").fetchone()[0]
-        if version >= SCHEMA_VERSION:
-            return  # another process got here first
-        existing = {row[1] for row in db.execute("PRAGMA table_info(snapshots)")}
-        if existing and "source" not in existing:
-            db.execute("ALTER TABLE snapshots ADD COLUMN source TEXT NOT NULL DEFAULT 'api'")
-        for statement in SCHEMA.split(";"):
-            if statement.strip():
-                db.execute(statement)
-        db.execute("DROP INDEX IF EXISTS counts_by_code")  # version 1: unused by any query, doubled the writes
-        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+class PostgresStore(SQLStore):
+    """PostgreSQL (psycopg 3) for several trackers, many dashboard replicas and readers elsewhere."""
+
+    _placeholder = "%s"
+
+    def __init__(self, url: str) -> None:
+        try:
+            import psycopg  # noqa: F401 - only this engine needs it
+        except ImportError:
+            raise ValueError("a postgresql:// store needs psycopg: pip install -r requirements.txt") from None
+        self._setup()
+        self.url = url
+        with self._write() as db:
+            db.run("SELECT pg_advisory_xact_lock(7003143)")  # one process creates the schema
+            for statement in POSTGRES_SCHEMA.split(";"):
+                if statement.strip():
+                    db.run(statement)
+
+    def _connection(self) -> Any:
+        import psycopg
+
+        return psycopg.connect(self.url, autocommit=True, connect_timeout=10,
+                               application_name="petitionmap")
+
+    def _begin_write(self, db: _DB) -> None:
+        db.run("BEGIN")
+
+    def _begin_read(self, db: _DB) -> None:
+        db.run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+
+    def _lock_petition(self, db: _DB, pid: int) -> None:
+        db.run("SELECT 1 FROM petitions WHERE id = ? FOR UPDATE", (pid,))
+
+    def _register_codes(self, db: _DB, keys: list[tuple[int, str]]) -> None:
+        # Codes only ever grow and an unused one is harmless: commit them at once, on a connection of their own,
+        # so two sweeps meeting a new code never wait on each other's whole transaction.
+        import psycopg
+
+        with psycopg.connect(self.url, autocommit=True, connect_timeout=10) as other:
+            with other.cursor() as cur:
+                cur.executemany("INSERT INTO codes (kind, code) VALUES (%s, %s) ON CONFLICT (kind, code) DO NOTHING",
+                                keys)
+
+    def integrity(self) -> str:
+        """'ok' when every count row refers to a snapshot and every snapshot's petition exists."""
+        orphans = self._rows("""SELECT (SELECT COUNT(*) FROM counts c WHERE NOT EXISTS (SELECT 1 FROM snapshots s
+                                        WHERE s.petition_id = c.petition_id AND s.t = c.t))
+                                     + (SELECT COUNT(*) FROM snapshots s WHERE NOT EXISTS
+                                        (SELECT 1 FROM petitions p WHERE p.id = s.petition_id))""", ())[0][0]
+        return "ok" if orphans == 0 else f"{orphans} orphaned rows"
 
 
-@contextmanager
-def _transaction(db: sqlite3.Connection) -> Iterator[None]:
-    """BEGIN IMMEDIATE … COMMIT: a process killed midway leaves nothing half-written."""
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")
+class _DB:
+    """One connection with the few calls the store makes, in either engine's placeholder style."""
+
+    def __init__(self, conn: Any, placeholder: str) -> None:
+        self.conn = conn
+        self.sqlite = isinstance(conn, sqlite3.Connection)
+        self.placeholder = placeholder
+        self.depth = 0
+        self.pending: dict[tuple[int, str], int] = {}  # codes registered in the open transaction
+
+    def _sql(self, sql: str) -> str:
+        return sql if self.placeholder == "?" else sql.replace("?", self.placeholder)
+
+    def run(self, sql: str, params: Sequence[Any] = ()) -> None:
+        self.conn.execute(self._sql(sql), params)
+
+    def one(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
+        return self.conn.execute(self._sql(sql), params).fetchone()
+
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        return self.conn.execute(self._sql(sql), params).fetchall()
+
+    def many(self, sql: str, seq: Sequence[Sequence[Any]]) -> None:
+        if not seq:
+            return
+        if self.sqlite:
+            self.conn.executemany(sql, seq)
+        else:
+            with self.conn.cursor() as cur:
+                cur.executemany(self._sql(sql), seq)
+
+    def commit(self) -> None:
+        self.run("COMMIT")
+
+    def rollback(self) -> None:
+        try:
+            self.run("ROLLBACK")
+        except Exception:  # noqa: BLE001 - nothing to roll back (e.g. the connection is gone)
+            pass
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+# --- documents without their counts -------------------------------------------------------------------
+def _attributes(doc: Any) -> dict[str, Any] | None:
+    """The object holding a document's counts: the API's data.attributes, or the top level of a flat layout."""
+    if not isinstance(doc, dict):
+        return None
+    data = doc.get("data")
+    if isinstance(data, dict) and isinstance(data.get("attributes"), dict):
+        return data["attributes"]
+    return doc if "signature_count" in doc else None
+
+
+def _skeleton(doc: dict[str, Any], signature_count: int, updated_at: datetime | None,
+              values: dict[tuple[int, str], int]) -> str:
+    """The document as JSON without its counts, or whole (marked) when it cannot be rebuilt exactly from them."""
+    copy = json.loads(json.dumps(doc))
+    attrs = _attributes(copy)
+    if attrs is not None:
+        attrs.pop("signature_count", None)
+        if updated_at is not None and attrs.get("updated_at") == _api_time(updated_at):
+            attrs.pop("updated_at")
+        for key in _LISTS:
+            for entry in attrs.get(key) or []:
+                if isinstance(entry, dict):
+                    entry.pop("signature_count", None)
+        text = json.dumps(copy, separators=(",", ":"), sort_keys=True)
+        if _rebuild(text, signature_count, updated_at, values) == doc:
+            return text
+    return json.dumps({_WHOLE: doc}, separators=(",", ":"), sort_keys=True)
+
+
+def _rebuild(text: str, signature_count: int, updated_at: datetime | None,
+             values: dict[tuple[int, str], int]) -> dict[str, Any]:
+    doc = json.loads(text)
+    if _WHOLE in doc:
+        return doc[_WHOLE]
+    data = doc.get("data")
+    attrs = data["attributes"] if isinstance(data, dict) and isinstance(data.get("attributes"), dict) else doc
+    attrs["signature_count"] = signature_count
+    if "updated_at" not in attrs and updated_at is not None:
+        attrs["updated_at"] = _api_time(updated_at)
+    for key, (kind, name) in _LISTS.items():
+        for entry in attrs.get(key) or []:
+            if isinstance(entry, dict):
+                entry["signature_count"] = values.get((kind, _norm(kind, entry.get(name))), 0)
+    return doc
+
+
+Store = open_store  # the name earlier versions used
+
+
+def _region_values(doc: dict[str, Any]) -> dict[tuple[int, str], int]:
+    attrs = _attributes(doc) or {}
+    out: dict[tuple[int, str], int] = {}
+    for entry in attrs.get("signatures_by_region") or []:
+        if isinstance(entry, dict):
+            key = (REGION, _norm(REGION, entry.get("ons_code")))
+            out[key] = out.get(key, 0) + int(entry.get("signature_count") or 0)
+    return out
+
+
+def _api_time(value: datetime) -> str:
+    """A time as petition.parliament.uk writes it: 2019-08-11T23:00:00.259Z."""
+    value = value.astimezone(UTC)
+    return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+
+
+def _norm(kind: int, code: Any) -> str:
+    text = str(code or "").strip()
+    return text.upper() if kind == CONSTITUENCY else text
+
+
+def _as_utc(value: datetime) -> datetime:
+    value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return value.replace(microsecond=0)
 
 
 def _utc_text(value: datetime, timespec: str = "seconds") -> str:

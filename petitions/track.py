@@ -1,5 +1,8 @@
 """Poll petitions and store every new snapshot: python -m petitions.track ID [ID ...] --every 5m
 
+Also: --all-open (every open petition, politely: see petitions/sweep.py), --backfill [--parliament 2017]
+(final counts of closed and archived petitions, resumable) and --import FOLDER (documents in a folder).
+
 Honours the API's max-age (never polls a petition faster than that), backs off on errors and keeps
 going; SIGINT/SIGTERM stop it cleanly, even in the middle of a slow request. Each snapshot is one
 transaction in the store, so several trackers may share a store and a killed one leaves nothing partial.
@@ -11,16 +14,17 @@ import argparse
 import os
 import re
 import signal
-import sqlite3
 import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, NoReturn
 
-from petitions.api import API_BASE_ENV, PetitionsAPI, parse_source
+from petitions.api import API_BASE_ENV, PetitionsAPI, default_client, parse_source
 from petitions.loader import one_line
-from petitions.store import Store
+from petitions.model import PetitionError
+from petitions.store import HistoryStore, open_store, store_errors
 
 MIN_INTERVAL = 60.0  # the API's Cache-Control max-age: polling faster only re-reads the same document
 MAX_BACKOFF = 3600.0  # failing petitions are retried at least hourly
@@ -35,7 +39,7 @@ def parse_interval(text: str) -> float:
     return float(match.group(1)) * _UNITS[match.group(2) or "s"]
 
 
-def track(ids: list[int], every: float, store: Store, api: PetitionsAPI, *, once: bool = False,
+def track(ids: list[int], every: float, store: HistoryStore, api: PetitionsAPI, *, once: bool = False,
           log: Callable[[str], None] | None = None, sleep: Callable[[float], None] = time.sleep,
           stop: Callable[[], bool] = lambda: False) -> None:
     """Poll each petition every `every` seconds until `stop()`; a failing petition backs off exponentially
@@ -70,18 +74,35 @@ def track(ids: list[int], every: float, store: Store, api: PetitionsAPI, *, once
 def main(argv: list[str] | None = None) -> int:
     """The command line; 0 when stopped by a signal or done (--once), 2 for bad arguments."""
     parser = _Parser(prog="python -m petitions.track", description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("ids", nargs="+", help="petition numbers")
+    parser.add_argument("ids", nargs="*", help="petition numbers")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--all-open", action="store_true", help="track every open petition (sweeps every ~5 min)")
+    mode.add_argument("--backfill", action="store_true", help="store final counts of closed and archived petitions")
+    mode.add_argument("--import", dest="folder", help="import the petition documents of a folder")
+    parser.add_argument("--parliament", help="--backfill: one archived parliament only, e.g. 2017")
     parser.add_argument("--every", default="5m", help="poll interval, e.g. 30s, 5m, 1h (at least 60 s)")
-    parser.add_argument("--store", help="SQLite file (default $PETITIONMAP_STORE or data/history.sqlite)")
+    parser.add_argument("--store", help="store: a SQLite path, sqlite:///… or postgresql://… "
+                                        "(default $PETITIONMAP_STORE or data/history.sqlite)")
     parser.add_argument("--once", action="store_true", help="poll each petition once and exit")
     args = parser.parse_args(argv)
+    bulk = args.all_open or args.backfill or args.folder is not None
+    if bulk and args.ids:
+        return _fail("give petition numbers or --all-open/--backfill/--import, not both")
+    if not bulk and not args.ids:
+        return _fail("give petition numbers, or --all-open, --backfill or --import FOLDER (see --help)")
+    if args.parliament and not args.backfill:
+        return _fail("--parliament goes with --backfill")
+    if args.parliament and not args.parliament.isdigit():
+        return _fail(f"not a parliament (its first year, e.g. 2017): {args.parliament!r}")
+    if bulk:
+        return _bulk(args)
     stopper = _Stopper()
     try:
         ids = [_petition_id(i) for i in args.ids]
         every = parse_interval(args.every)
         api = PetitionsAPI(retries=1, sleep=stopper.sleep)  # $PETITIONMAP_API_BASE: a fake API, in tests
-        store = Store(args.store)
-    except (ValueError, OSError, sqlite3.Error) as exc:
+        store = open_store(args.store)
+    except (ValueError, PetitionError, *store_errors()) as exc:
         return _fail(one_line(exc))
     if not os.environ.get(API_BASE_ENV) and every < MIN_INTERVAL:
         _log(f"polling every {MIN_INTERVAL:.0f} s, the API's max-age, not every {every:g} s")
@@ -91,6 +112,44 @@ def main(argv: list[str] | None = None) -> int:
             track(ids, every, store, api, once=args.once, stop=stopper.stopped, sleep=stopper.sleep)
     except _Stopped:
         pass
+    if stopper.stopped():
+        _log("stopped")
+    return 0
+
+
+def _bulk(args: argparse.Namespace) -> int:
+    """--all-open, --backfill, --import: 0 when done or stopped, 1 when the site refuses (403), 2 for bad input."""
+    from petitions import sweep
+
+    try:
+        store = open_store(args.store)
+        if args.folder is not None:
+            folder = Path(args.folder)
+            if not folder.is_dir():
+                return _fail(f"no such folder: {folder}")
+            added, refused = sweep.import_folder(store, folder)
+            _log(f"import: {added:,} snapshots added, {refused:,} files refused")
+            return 0
+        client = sweep.PoliteClient(default_client() if os.environ.get(API_BASE_ENV) else None)
+    except (ValueError, PetitionError, *store_errors()) as exc:
+        return _fail(one_line(exc))
+    stopper = _Stopper()
+    client.sleep = stopper.sleep
+    try:
+        with stopper:
+            if args.backfill:
+                added = sweep.backfill(store, client, args.parliament, stop=stopper.stopped)
+                _log(f"backfill: {added:,} petitions stored")
+            else:
+                sweep.OpenTracker(store, client).run(stopper.stopped)
+    except _Stopped:
+        pass
+    except sweep.Forbidden as exc:
+        _log(one_line(exc))
+        return 1
+    except (PetitionError, *store_errors()) as exc:
+        _log(f"stopped: {one_line(exc)}")
+        return 1
     if stopper.stopped():
         _log("stopped")
     return 0

@@ -67,5 +67,24 @@ def squares_set(codes: list[str], populations: list[int], name: str = "pcon2024"
     return ConstituencySet(name, table, ("synthetic",))
 
 
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A throwaway PostgreSQL cluster for the session; yields a function that makes a fresh empty database and
+    returns its URL."""
+    from tests.services import throwaway_cluster
+
+    with throwaway_cluster() as new_database:
+        yield new_database
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, tmp_path) -> str:
+    """A fresh, empty store of each engine: the contract tests run once per engine."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'history.sqlite'}"
+    return request.getfixturevalue("postgres_server")()
+
+
 from tests.fault_api import fault_api  # noqa: E402, F401 - the fault tests' fake API on 127.0.0.1
 from tests.pages import fake_api  # noqa: E402, F401 - the page tests' fixture (network faked from the mirror)
+from tests.services import local_server  # noqa: E402, F401 - shared with the tracker tests

@@ -2,7 +2,7 @@ import pandas as pd
 import pytest
 
 from petitions.history import frozen_snapshots, growth, rate_per_hour
-from petitions.store import Store
+from petitions.store import open_store
 
 
 def snaps(rows):
@@ -39,10 +39,11 @@ def test_nothing_changed_is_not_frozen():
 
 
 def test_the_real_frozen_breakdown_of_march_2019(tmp_path, mirror):
-    store = Store(tmp_path / "s.sqlite")
+    store = open_store(tmp_path / "s.sqlite")
     store.import_folder(mirror / "petitions" / "241584")
     s = store.snapshots(241584)
-    frozen = frozen_snapshots(s, store.counts(241584))
+    frozen = frozen_snapshots(s, store.counts(241584, s["snapshot_id"].tolist()))
+    assert frozen == store.stale_snapshots(241584)  # the store's own answer agrees
     assert [s.set_index("snapshot_id").loc[i, "fetched_at"].strftime("%d %H:%M") for i in frozen] == ["22 14:00"]
 
 
@@ -72,7 +73,7 @@ def test_rate_per_hour_columns_and_falls():
 
 
 def test_rate_per_hour_of_the_real_surge(tmp_path, mirror):
-    store = Store(tmp_path / "s.sqlite")
+    store = open_store(tmp_path / "s.sqlite")
     store.import_folder(mirror / "petitions" / "241584")
     rates = rate_per_hour(store.snapshots(241584))
     assert len(rates) == 7 and (rates["per_hour"] > 0).all()
@@ -83,10 +84,11 @@ def test_rate_per_hour_of_the_real_surge(tmp_path, mirror):
 def test_stale_breakdowns_of_the_real_march_2019_series(tmp_path, mirror):
     from petitions.history import stale_snapshots
 
-    store = Store(tmp_path / "s.sqlite")
+    store = open_store(tmp_path / "s.sqlite")
     store.import_folder(mirror / "petitions" / "241584")
     s = store.snapshots(241584)
-    stale = stale_snapshots(s, store.counts(241584))
+    stale = stale_snapshots(s, store.counts(241584, s["snapshot_id"].tolist()))
+    assert stale == stale_snapshots(s, frozen=store.stale_snapshots(241584))  # from the store's totals alike
     at = s.set_index("snapshot_id")["fetched_at"]
     assert {f"{at[i]:%d %H:%M}": why for i, why in stale.items()} == {
         "21 23:10": "its constituency counts sum to 62% of the total, against 94% in the rest of the series",

@@ -3,15 +3,14 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 
 import pytest
 
-from petitions.store import Store
+from petitions.store import open_store as Store
 from petitions.track import parse_interval
-from tests.conftest import ROOT
+from tests.conftest import ROOT, local_server
 
 
 @pytest.mark.parametrize("text, seconds", [("30s", 30), ("5m", 300), ("1h", 3600), ("2", 2), ("1.5m", 90)])
@@ -50,12 +49,7 @@ def serve():
                 self.end_headers()
                 self.wfile.write(body)
 
-            def log_message(self, *args):
-                pass
-
-        server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        server.daemon_threads = True
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+        server = local_server(Handler)
         servers.append(server)
         return f"http://127.0.0.1:{server.server_address[1]}", calls
 

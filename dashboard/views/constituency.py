@@ -62,7 +62,7 @@ with right:
     st.caption("This constituency (outlined) and its neighbours, per 1,000 residents; colours on the UK-wide scale.")
 
 st.subheader("Across petitions")
-known = cache.across(code)
+known = cache.across(code, result.set_name)
 if known.empty:
     st.write("No other petitions with this constituency are stored yet.")
 else:

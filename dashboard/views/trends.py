@@ -88,7 +88,7 @@ end = b.selectbox("To", later, format_func=labels.get, key="to")
 warning = history.growth_warning(start, end)
 if warning:
     st.warning(warning, icon=":material/warning:")
-spread = history.spread(start, end)
+spread = history.spread(cache.growth(p.id, start, end))
 c, d = st.columns([2, 3])
 with c:
     st.dataframe(spread.head(20)[["name", "growth", "growth_per_1000", "count_to"]], hide_index=True, width="stretch",
