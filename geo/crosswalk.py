@@ -71,7 +71,8 @@ def build_crosswalk(overlap: pd.DataFrame, ids: pd.DataFrame) -> Crosswalk:
     pairs = pd.DataFrame({"old": overlap["PARL10"].str.strip(), "new": overlap["PARL25"].str.strip().map(to_code),
                           "people": pd.to_numeric(overlap["overlap_pop"], errors="coerce")})
     if pairs["new"].isna().any():
-        raise DataError(f"overlap lookup names unknown 2025 seats (e.g. {overlap['PARL25'][pairs['new'].isna()].iloc[0]})")
+        unknown = overlap["PARL25"][pairs["new"].isna()].iloc[0]
+        raise DataError(f"overlap lookup names unknown 2025 seats (e.g. {unknown})")
     if pairs["people"].isna().any() or (pairs["people"] < 0).any():
         raise DataError("overlap lookup has missing or negative populations")
     pairs = pairs[pairs["people"] > 0].groupby(["old", "new"], as_index=False)["people"].sum()

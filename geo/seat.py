@@ -170,7 +170,8 @@ def summary_html(profile: SeatProfile, mp: str, attribution: str, n: int = 8) ->
             f"<tr><td>{e(str(r.action))}{' (estimate)' if r.estimated else ''}</td>"
             f"<td class=n>{r.here:,.0f}</td><td>{e(r.words) if words else f'{r.ratio:.1f}×'}</td></tr>"
             for r in rows.itertuples())
-        return f"<table><tr><th>Petition</th><th>Here</th><th>{'In words' if words else 'vs usual'}</th></tr>{body}</table>"
+        last = "In words" if words else "vs usual"
+        return f"<table><tr><th>Petition</th><th>Here</th><th>{last}</th></tr>{body}</table>"
 
     return f"""<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{e(profile.name)}: petitions</title>
 <style>@page {{size: A4; margin: 14mm}} body {{font: 10pt/1.35 system-ui, sans-serif; max-width: 190mm; margin: auto}}

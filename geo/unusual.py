@@ -7,10 +7,10 @@ the seat's usual share of a petition's UK signatures, its median share across th
 
 For petition i with n_i signatures in UK constituencies, x_i of them here, and the seat's usual share p, chance
 alone gives x_i ~ Binomial(n_i, p). The tail probability of the observed count is corrected for testing every
-petition of at least MIN_TOTAL signatures at once with the Benjamini–Hochberg false-discovery rate. A petition is listed only when it is also
-big enough to tell (MIN_SIGNATURES here for "popular", MIN_EXPECTED expected here for "unpopular") and the
-difference is large enough to matter (MIN_RATIO), since with a million signatures a 5 % difference is
-"significant" and means nothing to an MP.
+petition of at least MIN_TOTAL signatures at once with the Benjamini–Hochberg false-discovery rate. A petition
+is listed only when it is also big enough to tell (MIN_SIGNATURES here for "popular", MIN_EXPECTED expected here
+for "unpopular") and the difference is large enough to matter (MIN_RATIO), since with a million signatures a
+5 % difference is "significant" and means nothing to an MP.
 
 Plain typed numpy/pandas/scipy: no Streamlit, no I/O.
 """

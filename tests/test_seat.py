@@ -3,8 +3,16 @@ import pandas as pd
 import pytest
 
 from geo.crosswalk import build_crosswalk, load_crosswalk
-from geo.seat import (CORPUS_COLUMNS, area_rates, filter_rows, options, profile_csv, seat_corpus, seat_profile,
-                      summary_html)
+from geo.seat import (
+    CORPUS_COLUMNS,
+    area_rates,
+    filter_rows,
+    options,
+    profile_csv,
+    seat_corpus,
+    seat_profile,
+    summary_html,
+)
 
 
 def latest_from(counts: dict[str, dict[int, int]], totals: dict[int, int]):
