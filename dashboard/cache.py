@@ -227,7 +227,8 @@ def seat_profile(code: str, set_name: str) -> SeatProfile:
     saved = store()
     latest = saved.latest_counts_for if saved is not None else _no_counts
     sets = dict(zip(facts["petition_id"], facts["set"])) if len(facts) else {}
-    corpus = seat_corpus(latest, code, set_name, crosswalk(), {k: v for k, v in sets.items() if v})
+    corpus = seat_corpus(latest, code, set_name, crosswalk(), {k: v for k, v in sets.items() if v},
+                         saved.latest_counts_in if saved is not None else None)
     titles = corpus["petition_id"].map(dict(zip(facts["petition_id"], facts["title"])))
     corpus["action"] = titles.where(titles.notna(), corpus["action"])  # the document's, where the store has none
     return profile_of(corpus, code, set_name, constituency_set(set_name).table, facts.drop(columns=["set", "title"]))
@@ -238,9 +239,8 @@ def seat_sums(set_name: str) -> pd.Series:
     """Each seat's signatures over the stored petitions of its own set (for comparisons on one scale)."""
     saved = store()
     codes = constituency_set(set_name).table["ons_code"]
-    if saved is None:
-        return pd.Series(0, index=codes)
-    return pd.Series({c: int(saved.latest_counts_for(c)["signature_count"].sum()) for c in codes})
+    totals = saved.code_totals() if saved is not None else pd.Series(dtype="int64")
+    return totals.reindex(codes, fill_value=0)
 
 
 @st.cache_data(ttl=3600, show_spinner=False, max_entries=256)

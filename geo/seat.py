@@ -16,10 +16,11 @@ from geo.unusual import FDR, MIN_EXPECTED, MIN_RATIO, MIN_SIGNATURES, MIN_TOTAL,
 
 CORPUS_COLUMNS = ["petition_id", "action", "state", "here", "total", "set", "estimated"]
 LatestCounts = Callable[[str], pd.DataFrame]  # the store's latest_counts_for(ons_code)
+CountsIn = Callable[[list[str]], pd.DataFrame]  # the store's latest_counts_in(ons_codes)
 
 
 def seat_corpus(latest_counts_for: LatestCounts, code: str, set_name: str, walk: Crosswalk,
-                petition_sets: dict[int, str] | None = None) -> pd.DataFrame:
+                petition_sets: dict[int, str] | None = None, counts_in: CountsIn | None = None) -> pd.DataFrame:
     """Every stored petition's latest count in one seat: counted where the petition uses the seat's own set,
     estimated through the overlap lookup where it uses the other set (`estimated` True).
 
@@ -35,11 +36,9 @@ def seat_corpus(latest_counts_for: LatestCounts, code: str, set_name: str, walk:
     if list(weights.index) == [code]:  # a Scottish seat kept whole with its code: both sets count it alike
         base["other"] = base["mine"]
     else:
-        other = pd.Series(0.0, index=base.index)
-        for old, weight in weights.items():
-            counts = latest_counts_for(str(old)).set_index("petition_id")["signature_count"].astype("float64")
-            other = other.add(counts.reindex(base.index, fill_value=0.0) * weight, fill_value=0.0)
-        base["other"] = other
+        found = (counts_in or _counts_in(latest_counts_for))([str(c) for c in weights.index])
+        found = found.assign(est=found["signature_count"].astype("float64") * found["ons_code"].map(weights))
+        base["other"] = found.groupby("petition_id")["est"].sum().reindex(base.index, fill_value=0.0)
     other_set = OLD if onto == NEW else NEW
     known = pd.Series(petition_sets or {}, dtype=object).reindex(base.index)
     guess = np.select([base["mine"] > 0, base["other"] > 0], [set_name, other_set], default=None)
@@ -201,3 +200,13 @@ METHOD = (f"Each petition is compared with this seat's usual share of a petition
 def _cell(text: object) -> str:
     value = str(text)
     return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+def _counts_in(latest_counts_for: LatestCounts) -> CountsIn:
+    """latest_counts_in from latest_counts_for, one code at a time (for stores without it)."""
+    def counts_in(codes: list[str]) -> pd.DataFrame:
+        frames = [latest_counts_for(c).assign(ons_code=c) for c in codes]
+        rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+            columns=["petition_id", "ons_code", "signature_count"])
+        return rows[rows["signature_count"] > 0][["petition_id", "ons_code", "signature_count"]]
+    return counts_in

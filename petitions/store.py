@@ -190,6 +190,12 @@ class HistoryStore(Protocol):
     def latest_counts_for(self, ons_code: str) -> pd.DataFrame:
         """Every petition's latest count in one constituency."""
 
+    def latest_counts_in(self, ons_codes: Sequence[str]) -> pd.DataFrame:
+        """Every petition's latest non-zero count in each of several constituencies."""
+
+    def code_totals(self) -> pd.Series:
+        """Each constituency's signatures summed over every petition's latest counts."""
+
     def get_meta(self, key: str) -> str | None:
         """A stored setting (e.g. a backfill's progress)."""
 
@@ -652,6 +658,25 @@ class SQLStore:
             WHERE p.latest_t IS NOT NULL ORDER BY here DESC, p.id""", (code_id,),
             ["petition_id", "action", "state", "snapshot_id", "fetched_at", "signature_count", "constituency_total",
              "signature_total", "source"], dates=["fetched_at"])
+
+    def latest_counts_in(self, ons_codes: Sequence[str]) -> pd.DataFrame:
+        """Every petition's latest non-zero count in each of several constituencies (one range scan per code, e.g.
+        the 2010 seats a 2024 seat was made from): petition_id, ons_code, signature_count."""
+        ids = {self._code_id(CONSTITUENCY, c): c for c in ons_codes}
+        ids.pop(-1, None)
+        columns = ["petition_id", "code_id", "signature_count"]
+        if not ids:
+            return pd.DataFrame(columns=["petition_id", "ons_code", "signature_count"])
+        frame = self._frame(f"SELECT petition_id, code_id, signature_count FROM latest WHERE code_id IN "
+                            f"({', '.join('?' * len(ids))})", list(ids), columns)
+        return frame.assign(ons_code=frame.pop("code_id").map(ids))[["petition_id", "ons_code", "signature_count"]]
+
+    def code_totals(self) -> pd.Series:
+        """Each constituency's signatures over every petition's latest counts (ONS code → sum), for comparing
+        seats, regions and nations on one scale."""
+        rows = self._rows("""SELECT c.code, SUM(l.signature_count) FROM latest l JOIN codes c ON c.id = l.code_id
+                             WHERE c.kind = ? GROUP BY c.code""", (CONSTITUENCY,))
+        return pd.Series({str(code): int(total) for code, total in rows}, dtype="int64")
 
     def get_meta(self, key: str) -> str | None:
         row = self._rows("SELECT value FROM meta WHERE key = ?", (key,))
