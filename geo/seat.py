@@ -68,7 +68,7 @@ class SeatProfile:
 
     def most_signed(self, rows: pd.DataFrame | None = None, n: int = 10) -> pd.DataFrame:
         rows = self.rows if rows is None else rows
-        return rows.sort_values(["here", "petition_id"], ascending=[False, True]).head(n)
+        return rows.nlargest(n, "here", keep="first")
 
     def popular(self, rows: pd.DataFrame | None = None, n: int = 10) -> pd.DataFrame:
         rows = self.rows if rows is None else rows
@@ -89,7 +89,7 @@ def seat_profile(corpus: pd.DataFrame, code: str, set_name: str, table: pd.DataF
     verdicts = assess(corpus["here"].to_numpy(), corpus["total"].to_numpy())
     rows = pd.concat([corpus.reset_index(drop=True), verdicts.drop(columns=["here", "total"])], axis=1)
     if facts is not None and len(facts):
-        rows = rows.merge(facts, on="petition_id", how="left")
+        rows = rows.join(facts.drop_duplicates("petition_id").set_index("petition_id"), on="petition_id")
     summary = overall(corpus["here"].to_numpy(), corpus["total"].to_numpy(), float(people.at[code, "population"]),
                       float(people["population"].sum()))
     return SeatProfile(code, str(people.at[code, "name"]), set_name, summary, rows)

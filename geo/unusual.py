@@ -98,8 +98,9 @@ def assess(here: np.ndarray, totals: np.ndarray, usual: float | None = None, *, 
     popular = tested & (np.nan_to_num(q_high, nan=1.0) < fdr) & (here >= min_signatures) & (ratio >= min_ratio)
     unpopular = tested & (np.nan_to_num(q_low, nan=1.0) < fdr) & (expected >= min_expected) & (
         ratio <= 1 / min_ratio)
-    words = [_words(r, int(h), e, qh if pop else ql) if pop or unp else ""
-             for r, h, e, qh, ql, pop, unp in zip(ratio, x, expected, q_high, q_low, popular, unpopular)]
+    words = np.full(len(x), "", dtype=object)
+    for i in np.flatnonzero(popular | unpopular):  # only listed rows are described
+        words[i] = _words(ratio[i], int(x[i]), expected[i], q_high[i] if popular[i] else q_low[i])
     return pd.DataFrame({"here": x, "total": n, "share": share, "expected": expected, "ratio": ratio,
                          "p_high": p_high, "p_low": p_low, "q_high": q_high, "q_low": q_low,
                          "popular": popular, "unpopular": unpopular, "words": words})

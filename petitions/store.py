@@ -664,12 +664,12 @@ class SQLStore:
         the 2010 seats a 2024 seat was made from): petition_id, ons_code, signature_count."""
         ids = {self._code_id(CONSTITUENCY, c): c for c in ons_codes}
         ids.pop(-1, None)
-        columns = ["petition_id", "code_id", "signature_count"]
-        if not ids:
-            return pd.DataFrame(columns=["petition_id", "ons_code", "signature_count"])
-        frame = self._frame(f"SELECT petition_id, code_id, signature_count FROM latest WHERE code_id IN "
-                            f"({', '.join('?' * len(ids))})", list(ids), columns)
-        return frame.assign(ons_code=frame.pop("code_id").map(ids))[["petition_id", "ons_code", "signature_count"]]
+        rows = self._rows(f"SELECT petition_id, code_id, signature_count FROM latest WHERE code_id IN "
+                          f"({', '.join('?' * len(ids))})", list(ids)) if ids else []
+        values = np.array(rows, dtype="int64").reshape(-1, 3)  # integers only: numpy builds it at once
+        codes = pd.Series(list(ids.values()), index=list(ids), dtype=object)
+        return pd.DataFrame({"petition_id": values[:, 0], "ons_code": codes.reindex(values[:, 1]).to_numpy(),
+                             "signature_count": values[:, 2]})
 
     def code_totals(self) -> pd.Series:
         """Each constituency's signatures over every petition's latest counts (ONS code → sum), for comparing
