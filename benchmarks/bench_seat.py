@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         loaded += corpus(store, args.petitions - half, seed=10, codes=sorted(set(walk.pairs["old"])), start=half + 1)
         for seat in (SEAT, SPLIT):
             def profile(seat: str = seat):
-                found = seat_corpus(store.latest_counts_for, seat, "pcon2024", walk, sets, store.latest_counts_in)
+                found = seat_corpus(store.latest_counts_for, seat, "pcon2024", walk, sets, store.weighted_latest)
                 p = seat_profile(found, seat, "pcon2024", table, facts)
                 shown = filter_rows(p.rows)
                 return p.most_signed(shown), p.popular(shown), p.unpopular(shown)
@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
             ms = median_ms(profile, args.repeat)
             parts = len(walk.weights_into(seat, "pcon2024"))
             rows[f"seat profile, {args.petitions:,} petitions, {seat} ({parts} predecessor(s))"] = f"{ms:.0f} ms"
-        found = seat_corpus(store.latest_counts_for, SPLIT, "pcon2024", walk, sets, store.latest_counts_in)
+        found = seat_corpus(store.latest_counts_for, SPLIT, "pcon2024", walk, sets, store.weighted_latest)
         rows["statistics alone (geo.unusual via seat_profile)"] = \
             f"{median_ms(lambda: seat_profile(found, SPLIT, 'pcon2024', table, facts), args.repeat):.0f} ms"
         rows["store query, one seat"] = f"{median_ms(lambda: store.latest_counts_for(SEAT), args.repeat):.0f} ms"

@@ -228,7 +228,7 @@ def seat_profile(code: str, set_name: str) -> SeatProfile:
     latest = saved.latest_counts_for if saved is not None else _no_counts
     sets = dict(zip(facts["petition_id"], facts["set"])) if len(facts) else {}
     corpus = seat_corpus(latest, code, set_name, crosswalk(), {k: v for k, v in sets.items() if v},
-                         saved.latest_counts_in if saved is not None else None)
+                         saved.weighted_latest if saved is not None else None)
     titles = corpus["petition_id"].map(dict(zip(facts["petition_id"], facts["title"])))
     corpus["action"] = titles.where(titles.notna(), corpus["action"])  # the document's, where the store has none
     return profile_of(corpus, code, set_name, constituency_set(set_name).table, facts.drop(columns=["set", "title"]))

@@ -16,11 +16,11 @@ from geo.unusual import FDR, MIN_EXPECTED, MIN_RATIO, MIN_SIGNATURES, MIN_TOTAL,
 
 CORPUS_COLUMNS = ["petition_id", "action", "state", "here", "total", "set", "estimated"]
 LatestCounts = Callable[[str], pd.DataFrame]  # the store's latest_counts_for(ons_code)
-CountsIn = Callable[[list[str]], pd.DataFrame]  # the store's latest_counts_in(ons_codes)
+Weighted = Callable[[dict[str, float]], pd.Series]  # the store's weighted_latest(weights)
 
 
 def seat_corpus(latest_counts_for: LatestCounts, code: str, set_name: str, walk: Crosswalk,
-                petition_sets: dict[int, str] | None = None, counts_in: CountsIn | None = None) -> pd.DataFrame:
+                petition_sets: dict[int, str] | None = None, weighted: Weighted | None = None) -> pd.DataFrame:
     """Every stored petition's latest count in one seat: counted where the petition uses the seat's own set,
     estimated through the overlap lookup where it uses the other set (`estimated` True).
 
@@ -36,9 +36,8 @@ def seat_corpus(latest_counts_for: LatestCounts, code: str, set_name: str, walk:
     if list(weights.index) == [code]:  # a Scottish seat kept whole with its code: both sets count it alike
         base["other"] = base["mine"]
     else:
-        found = (counts_in or _counts_in(latest_counts_for))([str(c) for c in weights.index])
-        found = found.assign(est=found["signature_count"].astype("float64") * found["ons_code"].map(weights))
-        base["other"] = found.groupby("petition_id")["est"].sum().reindex(base.index, fill_value=0.0)
+        estimate = (weighted or _weighted(latest_counts_for))({str(c): float(w) for c, w in weights.items()})
+        base["other"] = estimate.reindex(base.index, fill_value=0.0)
     other_set = OLD if onto == NEW else NEW
     known = pd.Series(petition_sets or {}, dtype=object).reindex(base.index)
     guess = np.select([base["mine"] > 0, base["other"] > 0], [set_name, other_set], default=None)
@@ -202,11 +201,12 @@ def _cell(text: object) -> str:
     return "'" + value if value[:1] in ("=", "+", "-", "@") else value
 
 
-def _counts_in(latest_counts_for: LatestCounts) -> CountsIn:
-    """latest_counts_in from latest_counts_for, one code at a time (for stores without it)."""
-    def counts_in(codes: list[str]) -> pd.DataFrame:
-        frames = [latest_counts_for(c).assign(ons_code=c) for c in codes]
-        rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
-            columns=["petition_id", "ons_code", "signature_count"])
-        return rows[rows["signature_count"] > 0][["petition_id", "ons_code", "signature_count"]]
-    return counts_in
+def _weighted(latest_counts_for: LatestCounts) -> Weighted:
+    """weighted_latest from latest_counts_for, one code at a time (for stores without it)."""
+    def weighted(weights: dict[str, float]) -> pd.Series:
+        total = pd.Series(dtype="float64")
+        for code, w in weights.items():
+            counts = latest_counts_for(code).set_index("petition_id")["signature_count"].astype("float64")
+            total = total.add(counts[counts > 0] * w, fill_value=0.0)
+        return total
+    return weighted

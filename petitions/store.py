@@ -22,7 +22,7 @@ import os
 import re
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -190,8 +190,8 @@ class HistoryStore(Protocol):
     def latest_counts_for(self, ons_code: str) -> pd.DataFrame:
         """Every petition's latest count in one constituency."""
 
-    def latest_counts_in(self, ons_codes: Sequence[str]) -> pd.DataFrame:
-        """Every petition's latest non-zero count in each of several constituencies."""
+    def weighted_latest(self, weights: Mapping[str, float]) -> pd.Series:
+        """Every petition's latest counts in several constituencies, summed with weights."""
 
     def code_totals(self) -> pd.Series:
         """Each constituency's signatures summed over every petition's latest counts."""
@@ -659,17 +659,20 @@ class SQLStore:
             ["petition_id", "action", "state", "snapshot_id", "fetched_at", "signature_count", "constituency_total",
              "signature_total", "source"], dates=["fetched_at"])
 
-    def latest_counts_in(self, ons_codes: Sequence[str]) -> pd.DataFrame:
-        """Every petition's latest non-zero count in each of several constituencies (one range scan per code, e.g.
-        the 2010 seats a 2024 seat was made from): petition_id, ons_code, signature_count."""
-        ids = {self._code_id(CONSTITUENCY, c): c for c in ons_codes}
+    def weighted_latest(self, weights: Mapping[str, float]) -> pd.Series:
+        """Σ weight × latest count over several constituencies, per petition (petition_id → float; petitions with
+        no count there are absent): e.g. a 2024 seat's estimate from the 2010 seats it was made from, summed by the
+        engine in one scan per code."""
+        ids = {self._code_id(CONSTITUENCY, c): float(w) for c, w in weights.items()}
         ids.pop(-1, None)
-        rows = self._rows(f"SELECT petition_id, code_id, signature_count FROM latest WHERE code_id IN "
-                          f"({', '.join('?' * len(ids))})", list(ids)) if ids else []
-        values = np.array(rows, dtype="int64").reshape(-1, 3)  # integers only: numpy builds it at once
-        codes = pd.Series(list(ids.values()), index=list(ids), dtype=object)
-        return pd.DataFrame({"petition_id": values[:, 0], "ons_code": codes.reindex(values[:, 1]).to_numpy(),
-                             "signature_count": values[:, 2]})
+        if not ids:
+            return pd.Series(dtype="float64")
+        cases = " ".join("WHEN ? THEN ?" for _ in ids)
+        rows = self._rows(f"""SELECT petition_id, SUM(signature_count * CASE code_id {cases} END) FROM latest
+                              WHERE code_id IN ({', '.join('?' * len(ids))}) GROUP BY petition_id""",
+                          [v for pair in ids.items() for v in pair] + list(ids))
+        values = np.array(rows, dtype="float64").reshape(-1, 2)
+        return pd.Series(values[:, 1], index=values[:, 0].astype("int64"))
 
     def code_totals(self) -> pd.Series:
         """Each constituency's signatures over every petition's latest counts (ONS code → sum), for comparing

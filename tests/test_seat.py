@@ -113,22 +113,22 @@ def test_area_rates_on_one_scale():
     assert rates["per_1000"].to_dict() == {"a": 10.0, "b": 30.0, "R": 20.0, "England": 11.0, "United Kingdom": 11.0}
 
 
-def test_store_counts_in_several_seats_and_totals_agree_with_one_seat(store_url, mirror):
+def test_store_weighted_counts_and_totals_agree_with_one_seat(store_url, mirror):
     from petitions.loader import seed_store
     from petitions.store import open_store
 
     store = open_store(store_url)
     seed_store(store, mirror)
-    codes = ["E14000602", "E14000599", "E14001131", "E99999999"]  # the last is no seat: no rows
-    several = store.latest_counts_in(codes)
-    for code in codes:
-        one = store.latest_counts_for(code)
-        one = one[one["signature_count"] > 0].set_index("petition_id")["signature_count"].sort_index()
-        mine = several[several["ons_code"] == code].set_index("petition_id")["signature_count"].sort_index()
-        assert mine.astype("int64").to_dict() == one.astype("int64").to_dict(), code
-        totals = store.code_totals()
+    weights = {"E14000602": 0.5, "E14000599": 0.25, "E14001131": 1.0, "E99999999": 3.0}  # the last is no seat
+    expected = pd.Series(dtype="float64")
+    totals = store.code_totals()
+    for code, w in weights.items():
+        one = store.latest_counts_for(code).set_index("petition_id")["signature_count"].astype("float64")
+        expected = expected.add(one[one > 0] * w, fill_value=0.0)
         assert totals.get(code, 0) == one.sum()
-    assert store.latest_counts_in([]).empty
+    got = store.weighted_latest(weights)
+    pd.testing.assert_series_equal(got.sort_index(), expected.sort_index(), check_names=False, check_index_type=False)
+    assert store.weighted_latest({}).empty
 
 
 def test_seat_corpus_is_the_same_through_either_store_query(tmp_path, mirror):
@@ -138,6 +138,6 @@ def test_seat_corpus_is_the_same_through_either_store_query(tmp_path, mirror):
     store = open_store(tmp_path / "s.sqlite")
     seed_store(store, mirror)
     walk = load_crosswalk()
-    fast = seat_corpus(store.latest_counts_for, "E14001582", "pcon2024", walk, counts_in=store.latest_counts_in)
+    fast = seat_corpus(store.latest_counts_for, "E14001582", "pcon2024", walk, weighted=store.weighted_latest)
     slow = seat_corpus(store.latest_counts_for, "E14001582", "pcon2024", walk)
     pd.testing.assert_frame_equal(fast, slow)
