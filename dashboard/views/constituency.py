@@ -162,10 +162,11 @@ with st.expander("How “unusually popular” is measured"):
 st.subheader("Beside its neighbours, region and nation")
 near = neighbours(cache.constituency_set(set_name).table, code)
 rates = area_rates(cache.seat_sums(set_name), table, code, near)
-st.dataframe(rates.rename(columns={"area": "Area", "kind": "Is", "signatures": "Signatures",
-                                   "per_1000": "Per 1,000 residents"}), hide_index=True, width="stretch",
-             column_config={"Signatures": st.column_config.NumberColumn(format="localized"),
-                            "Per 1,000 residents": st.column_config.NumberColumn(format="%.1f")})
+rates["area"] = rates["area"] + " (" + rates["kind"] + ")"  # three columns fit a phone's width
+st.dataframe(rates, hide_index=True, width="stretch", column_order=["area", "per_1000", "signatures"],
+             column_config={"area": "Area", "signatures": st.column_config.NumberColumn("Signatures",
+                                                                                        format="localized"),
+                            "per_1000": st.column_config.NumberColumn("Per 1,000", format="%.1f")})
 st.caption(f"Signatures over the stored petitions of the {SET_LABEL[set_name]}, per 1,000 residents.")
 
 a, b = st.columns(2)
