@@ -26,27 +26,13 @@ from benchmarks.bench_store import CODES, store_bytes
 from petitions.store import open_store
 from petitions.sweep import BUSY_EVERY, OpenTracker, PoliteClient
 from petitions.track import _Rebase
-from tests.services import local_server, throwaway_cluster
+from tests.services import Clock, local_server, throwaway_cluster
 
 OPEN = 4_800
 PER_YEAR = 60_000_000
 PAGE = 50
 COUNTRIES = [f"C{i:02d}" for i in range(60)]
 REGIONS = [f"R{i:02d}" for i in range(12)]
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def wall(self) -> float:
-        return 1_750_000_000 + self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += max(0.0, seconds)
 
 
 class World:

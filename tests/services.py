@@ -15,9 +15,26 @@ from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 
+class Clock:
+    """A simulated clock: `sleep` advances it at once (a tracker's day in seconds); `wall` is epoch time."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def wall(self) -> float:
+        return 1_750_000_000 + self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += max(0.0, seconds)
+
+
 def local_server(handler):
     """Serve `handler` (a BaseHTTPRequestHandler class) on 127.0.0.1 on a free port, in a daemon thread."""
     handler.log_message = lambda self, *args: None
+    handler.disable_nagle_algorithm = True  # headers and body go in two writes: no 40 ms delayed-ACK stall
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -12,21 +12,7 @@ import pytest
 from petitions.store import open_store
 from petitions.sweep import BUSY_EVERY, QUIET_EVERY, Forbidden, OpenTracker, PoliteClient, backfill, import_folder
 from petitions.track import _Rebase, main
-from tests.conftest import local_server
-
-
-class Clock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def wall(self) -> float:
-        return 1_750_000_000 + self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += max(0.0, seconds)
+from tests.services import Clock, local_server
 
 
 class Site:
