@@ -23,9 +23,9 @@ import httpx
 import numpy as np
 
 from benchmarks.bench_store import CODES, store_bytes
+from petitions.api import _Rebase
 from petitions.store import open_store
 from petitions.sweep import BUSY_EVERY, OpenTracker, PoliteClient
-from petitions.track import _Rebase
 from tests.services import Clock, local_server, throwaway_cluster
 
 OPEN = 4_800

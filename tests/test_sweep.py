@@ -9,9 +9,10 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
+from petitions.api import _Rebase
 from petitions.store import open_store
 from petitions.sweep import BUSY_EVERY, QUIET_EVERY, Forbidden, OpenTracker, PoliteClient, backfill, import_folder
-from petitions.track import _Rebase, main
+from petitions.track import main
 from tests.services import Clock, local_server
 
 
