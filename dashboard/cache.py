@@ -235,12 +235,16 @@ def seat_profile(code: str, set_name: str) -> SeatProfile:
 
 
 @st.cache_data(ttl=600, show_spinner=False)
-def seat_sums(set_name: str) -> pd.Series:
-    """Each seat's signatures over the stored petitions of its own set (for comparisons on one scale)."""
+def seat_totals() -> pd.Series:
+    """Each seat's signatures over every stored petition (one scan of the store, a few seconds at 30,000
+    petitions: cached for both sets), for comparisons on one scale."""
     saved = store()
-    codes = constituency_set(set_name).table["ons_code"]
-    totals = saved.code_totals() if saved is not None else pd.Series(dtype="int64")
-    return totals.reindex(codes, fill_value=0)
+    return saved.code_totals() if saved is not None else pd.Series(dtype="int64")
+
+
+def seat_sums(set_name: str) -> pd.Series:
+    """seat_totals() for the seats of one set (the five shared Scottish codes count both sets' petitions)."""
+    return seat_totals().reindex(constituency_set(set_name).table["ons_code"], fill_value=0)
 
 
 @st.cache_data(ttl=3600, show_spinner=False, max_entries=256)
