@@ -41,6 +41,9 @@ def test_profile_fits_without_a_side_scroll(page, app, width, height, code, head
     assert page.evaluate(NO_SIDE_SCROLL), f"horizontal scroll at {width} px"
     page.set_viewport_size({"width": width, "height": 3400 if width < 800 else 2600})  # the whole page in one picture
     page.get_by_role("combobox", name="Constituency").wait_for()
+    page.get_by_role("button", name="Profile as CSV").wait_for()
+    page.locator('[data-testid="stDataFrame"] canvas').first.wait_for()  # the comparison table has drawn
+    page.wait_for_timeout(500)
     assert page.evaluate(NO_SIDE_SCROLL), f"horizontal scroll at {width} px"
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"constituency-{name}-{width}.png"))
