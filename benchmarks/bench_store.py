@@ -93,17 +93,18 @@ def trends_page(url: str, repeat: int) -> float:
     return median_ms(run, repeat)
 
 
-def corpus(store: SQLStore, petitions: int, seed: int = 9) -> float:
-    """Bulk-load `petitions` petitions with one snapshot each and a count in every one of 650 seats."""
+def corpus(store: SQLStore, petitions: int, seed: int = 9, codes: list[str] = CODES, start: int = 1) -> float:
+    """Bulk-load `petitions` petitions (ids from `start`) with one snapshot each and a count in every seat of
+    `codes`."""
     rng = np.random.default_rng(seed)
     began = time.perf_counter()
-    ids = store._code_ids(store._db(), [(CONSTITUENCY, c) for c in CODES])  # registers the codes
+    ids = store._code_ids(store._db(), [(CONSTITUENCY, c) for c in codes])  # registers the codes
     with store._write() as db:
         db.pending.update(ids)
-        code_ids = [ids[(CONSTITUENCY, c)] for c in CODES]
-        for first in range(1, petitions + 1, 1000):
-            chunk = range(first, min(first + 1000, petitions + 1))
-            counts = rng.integers(0, 2_000, (len(chunk), CONSTITUENCIES))
+        code_ids = [ids[(CONSTITUENCY, c)] for c in codes]
+        for first in range(start, start + petitions, 1000):
+            chunk = range(first, min(first + 1000, start + petitions))
+            counts = rng.integers(0, 2_000, (len(chunk), len(codes)))
             db.many("""INSERT INTO petitions (id, action, state, snapshots, latest_t, latest_snapshot, latest_total,
                        latest_constituency_total, last_fetched, last_updated, latest_source)
                        VALUES (?, ?, 'closed', 1, 1000, ?, ?, ?, '2020-01-01T00:00:00+00:00', '', 'api')""",

@@ -9,15 +9,19 @@ import pandas as pd
 import streamlit as st
 
 from geo.across import seat_across
+from geo.crosswalk import Crosswalk, load_crosswalk
 from geo.datasets import ConstituencySet, load_set
 from geo.join import JoinResult, join_petition
 from geo.maps import map_values, summary
 from geo.pictures import set_geometry
+from geo.seat import SeatProfile, seat_corpus
+from geo.seat import seat_profile as profile_of
 from geo.trends import Trend, build_trend, frame_ids
 from petitions import loader
 from petitions.api import ListItem, ListPage, PetitionsAPI
 from petitions.history import stale_snapshots
 from petitions.model import Petition, PetitionError, parse_petition
+from petitions.postcode import postcode_slug
 from petitions.store import HistoryStore, open_store, store_errors
 
 PLOTLY_CONFIG = {"displaylogo": False, "scrollZoom": False,
@@ -193,3 +197,71 @@ def growth(pid: int, start: int, end: int) -> pd.DataFrame:
     saved = store()
     return saved.growth(pid, start, end) if saved is not None else pd.DataFrame(
         columns=["ons_code", "count_from", "count_to", "growth"])
+
+
+@st.cache_resource(show_spinner=False)
+def crosswalk() -> Crosswalk:
+    """The 2010 ↔ 2024 overlap lookup (shared, never mutated)."""
+    return load_crosswalk()
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def petition_facts() -> pd.DataFrame:
+    """What the filters need of every petition held (parliament, states, departments, topics, set) and the MP
+    each seat had in the newest petition listing it."""
+    rows = []
+    for p, _ in known_petitions():
+        states = (p.state,) + (("debated",) if p.debate else ()) + (("responded",) if p.government_response else ())
+        period = p.parliament_period
+        rows.append({"petition_id": p.id, "title": p.action, "parliament": period, "states": states,
+                     "departments": tuple(d.name for d in p.departments), "topics": tuple(p.topics),
+                     "set": None if not period else ("pcon2024" if period >= "2024" else "pcon2010")})
+    return pd.DataFrame(rows, columns=["petition_id", "title", "parliament", "states", "departments", "topics", "set"])
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def seat_mps() -> dict[str, str]:
+    """Each seat's MP as published with the newest petition that lists it (ONS code → name)."""
+    found: dict[str, str] = {}
+    for p, _ in sorted(known_petitions(), key=lambda item: str(item[0].updated_at or ""), reverse=True):
+        for c in p.constituencies:
+            if c.mp and c.ons_code not in found:
+                found[c.ons_code] = c.mp
+    return found
+
+
+@st.cache_data(ttl=60, show_spinner=False, max_entries=32)
+def seat_profile(code: str, set_name: str) -> SeatProfile:
+    """One seat across every stored petition (the store seeds itself from the mirror)."""
+    facts = petition_facts()
+    saved = store()
+    latest = saved.latest_counts_for if saved is not None else _no_counts
+    sets = dict(zip(facts["petition_id"], facts["set"])) if len(facts) else {}
+    corpus = seat_corpus(latest, code, set_name, crosswalk(), {k: v for k, v in sets.items() if v},
+                         saved.weighted_latest if saved is not None else None)
+    titles = corpus["petition_id"].map(dict(zip(facts["petition_id"], facts["title"])))
+    corpus["action"] = titles.where(titles.notna(), corpus["action"])  # the document's, where the store has none
+    return profile_of(corpus, code, set_name, constituency_set(set_name).table, facts.drop(columns=["set", "title"]))
+
+
+@st.cache_data(ttl=600, show_spinner=False)
+def seat_totals() -> pd.Series:
+    """Each seat's signatures over every stored petition (one scan of the store, a few seconds at 30,000
+    petitions: cached for both sets), for comparisons on one scale."""
+    saved = store()
+    return saved.code_totals() if saved is not None else pd.Series(dtype="int64")
+
+
+def seat_sums(set_name: str) -> pd.Series:
+    """seat_totals() for the seats of one set (the five shared Scottish codes count both sets' petitions)."""
+    return seat_totals().reindex(constituency_set(set_name).table["ons_code"], fill_value=0)
+
+
+@st.cache_data(ttl=3600, show_spinner=False, max_entries=256)
+def postcode_seat(postcode: str) -> str | None:
+    """The slug of a postcode's seat from the official site (cached: postcodes rarely move)."""
+    return postcode_slug(postcode)
+
+
+def _no_counts(code: str) -> pd.DataFrame:
+    return pd.DataFrame(columns=["petition_id", "action", "state", "signature_count", "constituency_total"])

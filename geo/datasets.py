@@ -212,6 +212,8 @@ def _normalise(ds: Dataset, raw: bytes) -> dict[str, pd.DataFrame]:
         return {"": simple, "-full": full}
     if ds.kind == "hexmap":
         return {"": _hexmap(ds, raw)}
+    if ds.kind == "lookup":
+        return {"": _lookup(ds, raw)}
     return {"": _values(ds, raw)}
 
 
@@ -293,6 +295,18 @@ def _values(ds: Dataset, raw: bytes) -> pd.DataFrame:
         raise DataError(f"column {ds.value_column!r} has missing or non-positive values (e.g. {bad})")
     out[ds.kind] = out[ds.kind].astype("int64")
     return out.reset_index(drop=True)
+
+
+def _lookup(ds: Dataset, raw: bytes) -> pd.DataFrame:
+    """A lookup between sets, kept as text (geo/crosswalk.py reads the numbers): every code of its set once."""
+    try:
+        frame = pd.read_csv(io.BytesIO(raw), encoding=ds.encoding, dtype=str)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise DataError(f"not a readable CSV file ({exc.__class__.__name__})") from None
+    _require(frame, [ds.code_column, ds.name_column or "", ds.value_column or ""])
+    frame[ds.code_column] = frame[ds.code_column].str.strip()
+    _check_codes(ds, frame[ds.code_column].drop_duplicates())
+    return frame.reset_index(drop=True)
 
 
 def _require(frame: pd.DataFrame, columns: list[str]) -> None:

@@ -22,7 +22,7 @@ import os
 import re
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -189,6 +189,12 @@ class HistoryStore(Protocol):
 
     def latest_counts_for(self, ons_code: str) -> pd.DataFrame:
         """Every petition's latest count in one constituency."""
+
+    def weighted_latest(self, weights: Mapping[str, float]) -> pd.Series:
+        """Every petition's latest counts in several constituencies, summed with weights."""
+
+    def code_totals(self) -> pd.Series:
+        """Each constituency's signatures summed over every petition's latest counts."""
 
     def get_meta(self, key: str) -> str | None:
         """A stored setting (e.g. a backfill's progress)."""
@@ -652,6 +658,28 @@ class SQLStore:
             WHERE p.latest_t IS NOT NULL ORDER BY here DESC, p.id""", (code_id,),
             ["petition_id", "action", "state", "snapshot_id", "fetched_at", "signature_count", "constituency_total",
              "signature_total", "source"], dates=["fetched_at"])
+
+    def weighted_latest(self, weights: Mapping[str, float]) -> pd.Series:
+        """Σ weight × latest count over several constituencies, per petition (petition_id → float; petitions with
+        no count there are absent): e.g. a 2024 seat's estimate from the 2010 seats it was made from, summed by the
+        engine in one scan per code."""
+        ids = {self._code_id(CONSTITUENCY, c): float(w) for c, w in weights.items()}
+        ids.pop(-1, None)
+        if not ids:
+            return pd.Series(dtype="float64")
+        cases = " ".join("WHEN ? THEN ?" for _ in ids)
+        rows = self._rows(f"""SELECT petition_id, SUM(signature_count * CASE code_id {cases} END) FROM latest
+                              WHERE code_id IN ({', '.join('?' * len(ids))}) GROUP BY petition_id""",
+                          [v for pair in ids.items() for v in pair] + list(ids))
+        values = np.array(rows, dtype="float64").reshape(-1, 2)
+        return pd.Series(values[:, 1], index=values[:, 0].astype("int64"))
+
+    def code_totals(self) -> pd.Series:
+        """Each constituency's signatures over every petition's latest counts (ONS code → sum), for comparing
+        seats, regions and nations on one scale."""
+        rows = self._rows("""SELECT c.code, SUM(l.signature_count) FROM latest l JOIN codes c ON c.id = l.code_id
+                             WHERE c.kind = ? GROUP BY c.code""", (CONSTITUENCY,))
+        return pd.Series({str(code): int(total) for code, total in rows}, dtype="int64")
 
     def get_meta(self, key: str) -> str | None:
         row = self._rows("SELECT value FROM meta WHERE key = ?", (key,))

@@ -16,7 +16,7 @@ KINDS = ("boundaries", "hexmap", "population", "electorate")
 def fresh(tmp_path, monkeypatch, mirror):
     """An empty cache in tmp_path and a private copy of the mirror's reference data that a test may damage."""
     copy = tmp_path / "mirror"
-    for kind in ("boundaries", "hexmaps", "population", "electorate"):
+    for kind in ("boundaries", "hexmaps", "population", "electorate", "lookups"):
         shutil.copytree(mirror / kind, copy / kind)
     monkeypatch.setenv("PETITIONMAP_CACHE", str(tmp_path / "cache"))
     monkeypatch.setenv("PETITIONMAP_MIRROR", str(copy))
@@ -218,9 +218,10 @@ def test_simplify_coverage_on_squares():
 def test_fill_cache_then_load_set_from_it(fresh, tmp_path):
     lines = []
     fill_cache(log=lines.append)
-    assert len(lines) == 8
+    assert len(lines) == 10
     assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == sorted(
         [f"{s}-{k}.parquet" for s in ("pcon2010", "pcon2024") for k in KINDS]
+        + ["pcon2010-to-2024-overlap.parquet", "parl2025-to-pcon2024.parquet"]
         + ["pcon2010-boundaries-full.parquet", "pcon2024-boundaries-full.parquet"])
     cset = load_set.__wrapped__("pcon2024")  # not the process-wide lru_cache: this cache folder
     assert len(cset.table) == 650 and cset.table["population"].sum() == 67_582_460
@@ -253,7 +254,7 @@ def test_load_set_refuses_an_unknown_set():
 
 def test_manifest_entries_are_complete():
     entries = datasets.manifest()
-    assert {(d.set, d.kind) for d in entries} == {(s, k) for s in ("pcon2010", "pcon2024") for k in KINDS}
+    assert {(d.set, d.kind) for d in entries} == {(s, k) for s in ("pcon2010", "pcon2024") for k in (*KINDS, "lookup")}
     for d in entries:
         assert d.url.startswith("https://") and d.licence and d.attribution and d.expected_count == 650
 

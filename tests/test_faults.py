@@ -12,7 +12,7 @@ import pytest
 from petitions.api import DEADLINE, BadDocument, PetitionsAPI
 from petitions.loader import load
 from petitions.model import PetitionError
-from petitions.store import Store
+from petitions.store import open_store as Store
 from petitions.track import track
 from tests.conftest import ROOT
 from tests.fault_api import FAULTS, FakeClock

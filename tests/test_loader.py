@@ -152,7 +152,7 @@ def test_mirror_reads_the_public_dump_layout(mirror, tmp_path):
     docs, refused = mirror_scan(tmp_path)
     assert refused == [] and {p.id for p in docs} == {239406, 700143, 241584}
     assert {p.id: p.signature_count for p in docs}[241584] == 6031967  # the newest snapshot
-    from petitions.store import Store
+    from petitions.store import open_store as Store
 
     store = Store(tmp_path / "s.sqlite")
     assert seed_store(store, tmp_path) == len(series) + 2

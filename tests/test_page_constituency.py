@@ -1,6 +1,15 @@
-import json
+import re
 
 from tests.pages import app, map_event, maps, texts
+
+
+def listed(at, title):
+    """The petition ids of one of the page's three lists, in order, with their link targets."""
+    for i, block in enumerate(at.markdown):
+        if block.value == f"**{title}**":
+            following = at.markdown[i + 1].value if i + 1 < len(at.markdown) else ""
+            return re.findall(r"\]\((/petition\?petition=(\d+)&c=(\w+))\)", following)
+    raise AssertionError(f"no list {title!r}")
 
 
 def test_pick_a_constituency_by_name(fake_api):
@@ -14,8 +23,29 @@ def test_pick_a_constituency_by_name(fake_api):
     near = maps(at)["near"]
     assert near["selected"] == "E14000602" and near["focus"][0] == "E14000602" and 3 <= len(near["focus"]) <= 10
     assert near["state"]["metric"] == "per_1000" and near["controls"] == []
-    across = at.dataframe[1].value  # most signed here, from the mirror and the store
-    assert 239406 in set(across["id"]) and 700143 not in set(across["id"])
+    most = [pid for _, pid, _ in listed(at, "Most signed here")]
+    assert most[0] == "241584" and {"239406", "700143"} <= set(most)  # the 2024 petition estimated onto 2010
+
+
+def test_bristol_west_lists_what_it_signs_more_than_usual(fake_api):
+    at = app("constituency", c="E14000602")
+    popular = {pid for _, pid, _ in listed(at, "Unusually popular here")}
+    unpopular = {pid for _, pid, _ in listed(at, "Unusually unpopular here")}
+    assert popular == {"239406", "241584"} and "332711" in unpopular  # the A3/M25 junction is far from Bristol
+    assert "603658" not in popular | unpopular  # 2 signatures: never unusual
+    assert "this seat's usual share; 100 signatures; very unlikely by chance" in texts(at)
+    assert "Abolished at the 2024 election" in texts(at) and "Bristol Central (68%)" in texts(at)
+
+
+def test_a_2024_seat_shows_pre_2024_petitions_as_estimates(fake_api):
+    at = app("constituency", c="E14001131")  # Bristol Central
+    assert not at.exception
+    page = texts(at)
+    assert "Carla Denyer MP" in page and "Made in 2024 from" in page and "Bristol West (100%)" in page
+    assert "signatures here (estimate)" in page and "Petitions from before 2024 are" in page
+    links = listed(at, "Most signed here")
+    assert ("/petition?petition=700143&c=E14001131", "700143", "E14001131") in links  # its own set
+    assert ("/petition?petition=241584&c=E14000602", "241584", "E14000602") in links  # 2010 map, Bristol West
 
 
 def test_clicking_a_neighbour_on_the_map_opens_it(fake_api):
@@ -30,27 +60,54 @@ def test_selection_carries_over_from_the_map_page_url(fake_api):
     at = app("constituency", petition="700143", c="E14001063")
     assert not at.exception
     assert at.selectbox(key="c").value == "E14001063"
-    assert "Aldershot" in texts(at) and "Alex Baker MP" in texts(at)
+    assert "Aldershot" in texts(at) and "Alex Baker MP" in texts(at) and "In this petition" in texts(at)
 
 
-def test_seat_with_no_mp_says_so(fake_api, mirror, tmp_path, monkeypatch):
-    import json
-    doc = json.loads((mirror / "petitions" / "239406.json").read_text())
-    for entry in doc["data"]["attributes"]["signatures_by_constituency"]:
-        if entry["ons_code"] == "E14000602":
-            entry["mp"] = None
-    monkeypatch.setattr(type(fake_api), "__call__", lambda self, request: fake_api._json(json.dumps(doc).encode()))
+def test_without_a_corpus_the_page_says_how_to_load_one(fake_api):
     at = app("constituency", c="E14000602")
-    assert not at.exception and "seat vacant" in texts(at)
+    assert "python -m petitions.track --backfill" in texts(at) and "--import FOLDER" in texts(at)
 
 
-def test_open_map_links_are_the_petition_page_address(fake_api):
-    from dashboard.ui import map_link
+def test_find_by_mp_name(fake_api):
+    at = app("constituency")
+    at.text_input(key="find").set_value("debbonaire").run()
+    assert not at.exception and at.selectbox(key="c").value == "E14000602"
 
+
+def test_postcode_offline_says_so_and_keeps_the_name_search(fake_api, monkeypatch):
+    monkeypatch.setenv("PETITIONMAP_API_BASE", "http://127.0.0.1:9")  # nothing listens: offline
+    at = app("constituency")
+    at.text_input(key="find").set_value("BS8 1TH").run()
+    assert not at.exception and at.selectbox(key="c").value == ""
+    assert "postcode lookup on petition.parliament.uk is unavailable" in texts(at)
+    assert "choose the constituency by name instead" in texts(at)
+
+
+def test_postcode_through_the_fake_official_site(fake_api, monkeypatch):
+    from tests.fake_local import fake_local_site
+
+    server = fake_local_site()
+    monkeypatch.setenv("PETITIONMAP_API_BASE", f"http://127.0.0.1:{server.server_address[1]}")
+    try:
+        at = app("constituency")
+        at.text_input(key="find").set_value("bs8 1th").run()
+        assert not at.exception and at.selectbox(key="c").value == "E14001131"  # bristol-central
+        at.text_input(key="find").set_value("ZZ9 9ZZ").run()
+        assert "finds no constituency for ZZ99ZZ" in texts(at)
+    finally:
+        server.shutdown()
+
+
+def test_filters_narrow_the_lists(fake_api):
     at = app("constituency", c="E14000602")
-    for table in at.dataframe[1:3]:
-        frame = table.value
-        assert list(frame["link"]) == [map_link(int(pid), "E14000602") for pid in frame["id"]]
-        assert all(link.startswith("/petition?petition=") and link.endswith("&c=E14000602") for link in frame["link"])
-        labels = [c.get("label") for c in json.loads(table.proto.columns).values() if c.get("label")]
-        assert labels and all(label[0].isupper() for label in labels), labels
+    at.selectbox(key="f_parliament").set_value("2017–2019").run()
+    assert not at.exception
+    assert {pid for _, pid, _ in listed(at, "Most signed here")} == {"239406", "241584"}
+    at.selectbox(key="f_state").set_value("rejected").run()
+    assert "No stored petition matches these filters." in texts(at)
+
+
+def test_exports(fake_api):
+    at = app("constituency", c="E14000602")
+    buttons = {b.proto.label: b for b in at.get("download_button")}
+    assert {"Profile as CSV", "Printable one-page summary"} <= set(buttons)

@@ -23,9 +23,11 @@ def stamp(trend, sid):
     return f"{trend.snapshots.set_index('snapshot_id').loc[sid, 'fetched_at']:%d %b %H:%M}"
 
 
-def test_trend_detects_set_and_stale_snapshots(revoke):
+def test_trend_detects_set_and_stale_snapshots(revoke, revoke_store):
+    store = revoke_store
     assert revoke.set_name == "pcon2010" and set(revoke.stale) == set(revoke.frozen)
     assert [stamp(revoke, i) for i in revoke.stale] == ["21 Mar 23:10", "22 Mar 14:00"]
+    assert set(store.stale_snapshots(241584)) < set(revoke.stale)  # the store finds the frozen one
     assert len(revoke.rates) == 7
 
 
