@@ -265,3 +265,16 @@ def postcode_seat(postcode: str) -> str | None:
 
 def _no_counts(code: str) -> pd.DataFrame:
     return pd.DataFrame(columns=["petition_id", "action", "state", "signature_count", "constituency_total"])
+
+
+@st.cache_data(ttl=60, show_spinner=False, max_entries=64)
+def snapshots(pid: int, version: tuple[str, int]) -> pd.DataFrame | None:
+    """A petition's stored snapshots (totals only), None when the store is unavailable; `version` (the
+    document's updated_at and count) makes a new fetch read them again."""
+    saved = store()
+    if saved is None:
+        return None
+    try:
+        return saved.snapshots(pid)
+    except store_errors():  # a locked or broken store: no history, the page still shows
+        return None

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from dashboard import cache, ui
+from dashboard import cache, outlook, ui
 from dashboard.components.mapview import STATE_KEYS, map_element, picked
 from geo.breakdowns import abroad, by_nation, by_region, totals
 from geo.export import attribution, export_table, to_csv_bytes, to_geojson_bytes
@@ -73,6 +73,7 @@ with right:
 with left:  # filled after the map, so that the map's message reaches the browser first
     ui.header(p, loaded)
     ui.progress(p)
+    outlook.show(p)
     ui.details(p)
 
 st.subheader(f"Top 10 in {'the UK' if area == 'UK' else area}")

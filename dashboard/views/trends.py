@@ -2,11 +2,12 @@
 
 import streamlit as st
 
-from dashboard import cache, ui
+from dashboard import cache, outlook, ui
 from dashboard.components.mapview import map_element
 from geo.maps import VIEWS, frame_layers
 from geo.trends import rate_chart, total_chart
 from petitions.model import DEBATE_THRESHOLD, RESPONSE_THRESHOLD
+from petitions.projection import outlook as project
 
 loaded = ui.require_petition()
 p = loaded.petition
@@ -39,6 +40,7 @@ with left:
                     config=cache.PLOTLY_CONFIG, width="stretch", key="total")
 with right:
     st.plotly_chart(rate_chart(history.rates), config=cache.PLOTLY_CONFIG, width="stretch", key="rate")
+outlook.show(p, project(p, snaps))
 
 st.subheader("The map through time")
 ui.url_default("view", "map", VIEWS)
