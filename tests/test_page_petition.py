@@ -396,6 +396,9 @@ def test_a_locked_store_never_takes_the_page_down(page_on_fault_api, monkeypatch
         def petitions(self):
             raise sqlite3.OperationalError("database is locked")
 
+        def snapshots(self, pid):
+            raise sqlite3.OperationalError("database is locked")
+
     monkeypatch.setattr(cache, "store", lambda: Locked())
     at = app()
     assert not at.exception and title(at) == TITLE
