@@ -8,7 +8,6 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from geo.across import seat_across
 from geo.crosswalk import Crosswalk, load_crosswalk
 from geo.datasets import ConstituencySet, load_set
 from geo.join import JoinResult, join_petition
@@ -138,18 +137,6 @@ def known_petitions() -> list[tuple[Petition, str]]:
         except (*store_errors(), PetitionError):  # a locked or broken store: the mirror's petitions only
             pass
     return list(found.values())
-
-
-@st.cache_data(ttl=60, show_spinner=False)
-def across(code: str, set_name: str) -> pd.DataFrame:
-    """One constituency across every stored petition (the store seeds itself from the mirror): the store's latest
-    counts in that seat, with the rank in its petition for the petitions a page lists first."""
-    saved = store()
-    if saved is None:
-        return seat_across(pd.DataFrame(), code, constituency_set(set_name).table)
-    latest = saved.latest_counts_for(code)
-    return seat_across(latest, code, constituency_set(set_name).table,
-                       lambda pid, sid: saved.counts(pid, [sid]))
 
 
 @st.cache_data(ttl=60, show_spinner=False)

@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 import pandas as pd
 
 # A spreadsheet runs a cell that starts with one of these as a formula (=HYPERLINK(…), +cmd|…, @SUM(…)).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
-
-
-def plotly_text(value: Any) -> str:
-    """Plotly reads a subset of HTML (<a href>, <b>, <br>, <span style>) in hover text, tick labels and
-    titles; with & < > escaped a name shows as written and never becomes a link."""
-    return html.escape(str(value), quote=False)
 
 
 def csv_cell(value: Any) -> Any:

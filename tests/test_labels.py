@@ -1,16 +1,7 @@
 import pandas as pd
 import pytest
 
-from geo.labels import csv_cell, csv_safe, plotly_text
-
-
-@pytest.mark.parametrize("value, expected", [
-    ('<a href="https://evil.example">MP</a>', '&lt;a href="https://evil.example"&gt;MP&lt;/a&gt;'),
-    ("Tom & Jerry <br>", "Tom &amp; Jerry &lt;br&gt;"),
-    ("Ynys Môn", "Ynys Môn"), (None, "None"), (12, "12"),
-])
-def test_plotly_text(value, expected):
-    assert plotly_text(value) == expected
+from geo.labels import csv_cell, csv_safe
 
 
 @pytest.mark.parametrize("value, expected", [
