@@ -24,5 +24,6 @@ page = st.navigation([
     st.Page(PAGES / "constituency.py", title="Constituency", icon=":material/location_on:", url_path="constituency"),
     st.Page(PAGES / "trends.py", title="Trends", icon=":material/timeline:", url_path="trends"),
     st.Page(PAGES / "browse.py", title="Browse", icon=":material/list:", url_path="browse"),
+    st.Page(PAGES / "compare.py", title="Compare", icon=":material/compare_arrows:", url_path="compare"),
 ])
 page.run()

@@ -265,3 +265,16 @@ def snapshots(pid: int, version: tuple[str, int]) -> pd.DataFrame | None:
         return saved.snapshots(pid)
     except store_errors():  # a locked or broken store: no history, the page still shows
         return None
+
+
+@st.cache_data(ttl=60, show_spinner=False, max_entries=64)
+def snapshot_counts(pid: int, snapshot_id: int) -> pd.Series | None:
+    """Signatures per ONS code at one stored snapshot (None when the store is unavailable)."""
+    saved = store()
+    if saved is None:
+        return None
+    try:
+        rows = saved.counts(pid, [snapshot_id])
+    except store_errors():  # a locked or broken store: the page says so
+        return None
+    return rows.groupby("ons_code")["signature_count"].sum()
