@@ -7,6 +7,8 @@ import streamlit as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the project root: petitions/, geo/
 
+from dashboard import embed  # noqa: E402 - needs the project root on the path
+
 st.set_page_config(page_title="Petition map", page_icon="🗺️", layout="wide")
 PAGES = Path(__file__).resolve().parent / "views"
 PETITION = st.Page(PAGES / "petition.py", title="Petition map", icon=":material/map:", url_path="petition")
@@ -15,6 +17,9 @@ PETITION = st.Page(PAGES / "petition.py", title="Petition map", icon=":material/
 def home() -> None:
     """`/` opens the petition map at its own address, keeping the query (Streamlit serves the default page
     only at `/`: were the map the default, its address /petition would say "Page not found")."""
+    if embed.wanted():  # the embed view stays at its own address (switching pages would drop ?embed=)
+        embed.show()
+        return
     st.switch_page(PETITION, query_params=st.query_params.to_dict())
 
 
@@ -25,5 +30,5 @@ page = st.navigation([
     st.Page(PAGES / "trends.py", title="Trends", icon=":material/timeline:", url_path="trends"),
     st.Page(PAGES / "browse.py", title="Browse", icon=":material/list:", url_path="browse"),
     st.Page(PAGES / "compare.py", title="Compare", icon=":material/compare_arrows:", url_path="compare"),
-])
+], position="hidden" if embed.wanted() else "sidebar")  # an embedded map: no menu
 page.run()

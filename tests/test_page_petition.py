@@ -209,7 +209,7 @@ def test_breakdowns_and_downloads(fake_api):
     assert not at.exception
     assert "9,426 come from abroad" in texts(at)
     labels = [b.proto.label for b in at.get("download_button")]
-    assert labels == ["CSV", "GeoJSON", "Map PNG", "Map SVG"]
+    assert labels == ["Share card (PNG, 1200 × 630)", "CSV", "GeoJSON", "Map PNG", "Map SVG"]
 
 
 def test_the_official_page_facts_of_239406(fake_api):

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from dashboard import cache, outlook, ui
+from dashboard import cache, embed, live, outlook, share, ui
 from dashboard.components.mapview import STATE_KEYS, map_element, picked
 from geo.breakdowns import abroad, by_nation, by_region, totals
+from geo.card import card_png
 from geo.export import attribution, export_table, to_csv_bytes, to_geojson_bytes
 from geo.maps import AREAS, METRICS, VIEWS, filter_area
 from geo.metrics import SCHEMES, ordinal
@@ -36,6 +37,9 @@ def rate_per_1000(rows) -> float:
     return float(rows["signatures"].sum() / rows["population"].sum() * 1000)
 
 
+if embed.wanted():
+    embed.show()
+    st.stop()
 loaded = ui.require_petition()
 p = loaded.petition
 result = cache.join(p)
@@ -75,6 +79,13 @@ with left:  # filled after the map, so that the map's message reaches the browse
     ui.progress(p)
     outlook.show(p)
     ui.details(p)
+
+view_params = {"petition": str(p.id), "view": view, "metric": metric, "area": area, "scheme": scheme, "c": code}
+with right:  # below the map: live updates for open petitions, and sharing
+    if p.state == "open" and loaded.origin == "live":
+        live.show(p.id, names)
+    share.show(f"{p.action} ({p.signature_count:,} signatures): where it is signed", "/petition", view_params,
+               (f"petition-{p.id}-card.png", lambda: card_png(p, result, loaded.as_of)))
 
 st.subheader(f"Top 10 in {'the UK' if area == 'UK' else area}")
 st.caption({"signatures": "by signatures", "per_1000": "by signatures per 1,000 residents",
@@ -128,4 +139,4 @@ if result.unmatched:
     st.warning(f"{len(result.unmatched)} code(s) in the petition are not {result.set_name} constituencies: "
                + ui.md_escape(", ".join(result.unmatched[:20]) + (" …" if len(result.unmatched) > 20 else "")))
 
-ui.sync_url(petition=str(p.id), view=view, metric=metric, area=area, scheme=scheme, c=code or None)
+ui.sync_url(**{k: v or None for k, v in view_params.items()})
