@@ -5,8 +5,9 @@ from petitions.model import read_petition_file
 from tests.pages import app, maps, texts
 
 
-def test_embed_is_the_map_block_only(fake_api):
-    at = app(petition="700143", embed="map")
+@pytest.mark.parametrize("page", [None, "petition"])  # / and /petition
+def test_embed_is_the_map_block_only(fake_api, page):
+    at = app(page, petition="700143", embed="map")
     assert not at.exception
     assert list(maps(at)) == ["map"]
     page = texts(at)
