@@ -94,20 +94,16 @@ def difference_classes(diff: np.ndarray, a: str = "A", b: str = "B") -> tuple[np
     if far == 0:
         return np.zeros(d.size, dtype="int64"), [{"label": "the same share", "colour": DIFF_COLOURS[2]}]
     cls = np.select([d < -far, d < -near, d <= near, d <= far], [0, 1, 2, 3], 4)
-    fmt = _points(far)
-    legend = [{"label": f"{b} ahead by over {fmt(far)}", "colour": DIFF_COLOURS[0]},
-              {"label": f"{b} ahead by {fmt(near)}–{fmt(far)}", "colour": DIFF_COLOURS[1]},
-              {"label": f"within ±{fmt(near)}", "colour": DIFF_COLOURS[2]},
-              {"label": f"{a} ahead by {fmt(near)}–{fmt(far)}", "colour": DIFF_COLOURS[3]},
-              {"label": f"{a} ahead by over {fmt(far)}", "colour": DIFF_COLOURS[4]}]
+    digits = 3 if far < 0.01 else 2 if far < 1 else 1
+    lo, hi = f"{near:.{digits}f}", f"{far:.{digits}f}"
+    legend = [{"label": f"{b} ahead by over {hi} pts", "colour": DIFF_COLOURS[0]},
+              {"label": f"{b} ahead by {lo}–{hi} pts", "colour": DIFF_COLOURS[1]},
+              {"label": f"within ±{lo} pts", "colour": DIFF_COLOURS[2]},
+              {"label": f"{a} ahead by {lo}–{hi} pts", "colour": DIFF_COLOURS[3]},
+              {"label": f"{a} ahead by over {hi} pts", "colour": DIFF_COLOURS[4]}]
     used = sorted(set(cls.tolist()))
     remap = {old: new for new, old in enumerate(used)}
     return np.vectorize(remap.get)(cls) if cls.size else cls, [legend[i] for i in used]
-
-
-def _points(top: float):
-    digits = 3 if top < 0.01 else 2 if top < 1 else 1
-    return lambda v: f"{v:.{digits}f} pts"
 
 
 def difference_layer(table: pd.DataFrame, codes: list[str], a: str, b: str) -> dict[str, Any]:
@@ -123,8 +119,7 @@ def scatter(table: pd.DataFrame, names: pd.Series, a: str, b: str, r: float | No
     """Per-1,000 rates of A (x) against B (y), one point per seat; hover names the seat (as text)."""
     import plotly.graph_objects as go
 
-    title = f"Signatures per 1,000 residents, seat by seat · r = {r:.2f}" if r is not None else \
-        "Signatures per 1,000 residents, seat by seat"
+    title = "Per 1,000 residents, seat by seat" + (f" · r = {r:.2f}" if r is not None else "")
     fig = go.Figure(go.Scatter(
         x=table["per_1000_a"], y=table["per_1000_b"], mode="markers",
         text=[_text(str(names.get(c, c))) for c in table.index],

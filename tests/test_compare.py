@@ -104,3 +104,10 @@ def test_difference_layer_follows_the_geometry_order():
     layer = difference_layer(table, ["S4", "S1", "S2", "S3"], "A", "B")
     assert layer["frames"][0]["values"] == [-25.0, 75.0, -25.0, -25.0]
     assert len(layer["frames"][0]["cls"]) == 4 and layer["legend"]
+
+
+def test_difference_legend_of_a_known_spread():
+    """|difference| has median 1 and 90th percentile 2: the bounds of the classes, in points."""
+    cls, legend = difference_classes(np.array([-2, -1, 0, 1, 2]), "A", "B")
+    assert [e["label"] for e in legend] == ["B ahead by 1.0–2.0 pts", "within ±1.0 pts", "A ahead by 1.0–2.0 pts"]
+    assert cls.tolist() == [0, 1, 1, 1, 2]
