@@ -55,3 +55,17 @@ def test_bad_input_is_one_line_where_the_user_is(fake_api):
     assert not maps(at)
     at = app("compare", a="241584")
     assert not at.exception and "Enter a second petition" in texts(at)
+
+
+def test_a_damaged_lookup_is_one_line(fake_api, monkeypatch):
+    from dashboard import cache
+    from geo.datasets import DataError
+
+    def broken():
+        raise DataError("overlap lookup has missing or negative populations")
+
+    monkeypatch.setattr(cache, "crosswalk", broken)
+    at = app("compare", a="700143", b="239406")
+    assert not at.exception and not maps(at)
+    assert at.error[0].value == ("The two petitions cannot be put on one set of seats: overlap lookup has missing "
+                                 "or negative populations")

@@ -6,6 +6,7 @@ import streamlit as st
 from dashboard import cache, ui
 from dashboard.components.mapview import map_element
 from geo.compare import Side, align, compare, correlation, difference_layer, index_layers, scatter, strongest
+from geo.datasets import DataError
 from geo.maps import frame_layers
 from petitions.api import parse_source
 from petitions.model import PetitionError
@@ -74,7 +75,11 @@ if first is None or second is None:
     st.stop()
 
 (a, name_a, _), (b, name_b, _) = first, second
-counts_a, counts_b, set_name, estimated = align(a, b, cache.crosswalk())
+try:
+    counts_a, counts_b, set_name, estimated = align(a, b, cache.crosswalk())
+except (DataError, ValueError) as exc:  # the lookup is missing or damaged: say so, show nothing half-done
+    st.error(f"The two petitions cannot be put on one set of seats: {ui.md_escape(str(exc))}", icon=":material/error:")
+    st.stop()
 for side, moved in zip((a, b), estimated):
     if moved:
         st.info(f"{side.label} uses the 2010 constituencies: its counts are moved onto the 2024 seats in proportion "
