@@ -18,6 +18,9 @@ def test_compare_two_petitions_on_different_sets(fake_api):
     assert len(spec["data"][0]["text"]) == 650 and "r = " in spec["layout"]["title"]["text"]
     assert "Correlation of the two rates over 650 seats: r = " in page
     assert "A: 241584 relatively strongest" in page.replace("\\", "")
+    for table in (m.value for m in at.markdown if "Ratio of the shares" in m.value):
+        ratios = [float(row.split("|")[-2]) for row in table.splitlines()[2:]]
+        assert len(ratios) == 10 and ratios == sorted(ratios, reverse=True) and ratios[-1] > 1
     assert dict(at.query_params) == {"a": "241584", "b": "239406"}
     assert a["title"] == "A: 241584: index vs its UK rate"
     at.radio(key="scale").set_value("per_1000").run()

@@ -130,11 +130,14 @@ top_a, top_b = strongest(table)
 columns = {"name": "Constituency", "share_a": f"Share of {name_a} (%)", "share_b": f"Share of {name_b} (%)",
            "difference": "Difference (pts)"}
 strong_a, strong_b = st.columns(2)
-for column, head, seats in ((strong_a, name_a, top_a), (strong_b, name_b, top_b)):
+# The lists are ordered by the ratio of the two shares, so the ratio is shown beside the difference.
+for column, head, seats, sign in ((strong_a, name_a, top_a, 1), (strong_b, name_b, top_b, -1)):
     with column:
         st.markdown(f"**{ui.md_escape(head)} relatively strongest**")
         if seats:
-            rows = table.loc[seats].assign(name=table_set["name"].reindex(seats).to_numpy())
-            st.markdown(ui.markdown_table(rows[["name", "share_a", "share_b", "difference"]], columns))
+            rows = table.loc[seats].assign(name=table_set["name"].reindex(seats).to_numpy(),
+                                           times=2.0 ** (sign * table.loc[seats, "relative"]))
+            st.markdown(ui.markdown_table(rows[["name", "share_a", "share_b", "difference", "times"]],
+                                          {**columns, "times": "Ratio of the shares (×)"}))
         else:
             st.markdown("No seat: the two are spread alike.")
