@@ -94,6 +94,24 @@ def seat_profile(corpus: pd.DataFrame, code: str, set_name: str, table: pd.DataF
     return SeatProfile(code, str(people.at[code, "name"]), set_name, summary, rows)
 
 
+def profile_of_store(latest_counts_for: LatestCounts, weighted: Weighted | None, code: str, set_name: str,
+                     walk: Crosswalk, table: pd.DataFrame, facts: pd.DataFrame) -> SeatProfile:
+    """The profile from a store's queries and its petition facts (petition_id, title, parliament, states,
+    departments, topics, set; as HistoryStore.petition_facts gives them, with each petition's boundary set)."""
+    known = facts[facts["set"].notna()]
+    corpus = seat_corpus(latest_counts_for, code, set_name, walk, dict(zip(known["petition_id"], known["set"])),
+                         weighted)
+    titles = corpus["petition_id"].map(dict(zip(facts["petition_id"], facts["title"])))
+    corpus["action"] = titles.where(titles.notna(), corpus["action"])  # the document's, where the store has none
+    return seat_profile(corpus, code, set_name, table,
+                        facts[["petition_id", "parliament", "states", "departments", "topics"]])
+
+
+def petition_sets(parliaments: pd.Series) -> list[str | None]:
+    """Each petition's boundary set from its parliament ('2019–2024' → pcon2010, '2024–' → pcon2024)."""
+    return [None if not p or not isinstance(p, str) else (NEW if p >= "2024" else OLD) for p in parliaments]
+
+
 def filter_rows(rows: pd.DataFrame, parliament: str | None = None, state: str | None = None,
                 department: str | None = None, topic: str | None = None) -> pd.DataFrame:
     """Rows of a profile for one parliament, state (open, closed, rejected, debated, responded), department
@@ -121,23 +139,66 @@ def options(rows: pd.DataFrame, column: str) -> list[str]:
     return sorted(found)
 
 
-def area_rates(sums: pd.Series, table: pd.DataFrame, code: str, neighbours: Iterable[str]) -> pd.DataFrame:
-    """The seat beside its neighbours, region, nation and the UK on one scale: signatures per 1,000 residents
-    over the corpus's petitions of this set. `sums`: each seat's total over those petitions, by ONS code."""
+def area_rates(sums: pd.Series, table: pd.DataFrame, code: str, neighbours: Iterable[str],
+               similar: Iterable[str] = ()) -> pd.DataFrame:
+    """The seat beside its neighbours, similar seats, region, nation and the UK on one scale: signatures per
+    1,000 residents over the corpus's petitions of this set. `sums`: each seat's total over those petitions."""
     t = table.set_index("ons_code")
     signed = sums.reindex(t.index, fill_value=0).astype("float64")
     row = t.loc[code]
     areas = [(str(row["name"]), "this seat", [code])]
     areas += [(str(t.at[c, "name"]), "neighbour", [c]) for c in neighbours if c != code and c in t.index]
+    areas += [(str(t.at[c, "name"]), "similar", [c]) for c in similar if c != code and c in t.index]
     for kind in ("region", "nation"):
         if kind == "region" and row["region"] == row["nation"]:
             continue  # Scotland, Wales and Northern Ireland are region and nation at once
         areas.append((str(row[kind]), kind, list(t.index[t[kind] == row[kind]])))
     areas.append(("United Kingdom", "UK", list(t.index)))
-    out = [{"area": name, "kind": kind, "signatures": int(signed[codes].sum()),
+    out = [{"area": name, "kind": kind, "ons_code": codes[0] if len(codes) == 1 else "",
+            "signatures": int(signed[codes].sum()),
             "per_1000": float(signed[codes].sum() / t.loc[codes, "population"].sum() * 1000)}
            for name, kind, codes in areas]
     return pd.DataFrame(out)
+
+
+SIMILAR_PETITIONS = 300  # the most signed petitions of a boundary set make a seat's signing pattern
+MIN_SIMILAR = 20  # fewer petitions than this cannot tell seats' patterns apart
+SIMILAR_MEANS = (f"“Similar” seats sign the same petitions more, and the same ones less, than other seats do: "
+                 f"over the {SIMILAR_PETITIONS} most signed petitions held on these boundaries, each seat's share of "
+                 f"every petition's signatures (on a log scale) correlates most closely with this seat's. It says "
+                 f"nothing about size, place or party, only about which petitions people there sign.")
+
+
+def signing_matrix(counts_of: Callable[[list[int]], pd.DataFrame], totals: pd.Series, sets: dict[int, str],
+                   set_name: str, codes: Iterable[str], n: int = SIMILAR_PETITIONS) -> pd.DataFrame:
+    """Seats (rows, `codes`) × the `n` most signed petitions of `set_name` (columns): latest counts. `totals`:
+    each petition's signatures (petition_id → count); `counts_of`: the store's latest_counts_of."""
+    ranked = totals[totals >= MIN_TOTAL].sort_values(ascending=False, kind="stable")
+    ids = [int(pid) for pid in ranked.index if sets.get(int(pid)) == set_name][:n]
+    long = counts_of(ids)
+    wide = long.pivot_table(index="ons_code", columns="petition_id", values="signature_count", aggfunc="sum",
+                            fill_value=0) if len(long) else pd.DataFrame()
+    return wide.reindex(index=list(codes), columns=ids, fill_value=0).astype("int64")
+
+
+def similar_seats(matrix: pd.DataFrame, code: str, n: int = 5) -> pd.Series:
+    """The `n` seats whose signing pattern correlates most with `code`'s (ONS code → Pearson r, highest first);
+    empty when fewer than MIN_SIMILAR petitions make the pattern or the seat signed none of them."""
+    if matrix.shape[1] < MIN_SIMILAR or code not in matrix.index:
+        return pd.Series(dtype="float64")
+    x = matrix.to_numpy(dtype="float64")
+    signed = x.sum(axis=1) > 0
+    # Share of each petition's signatures, smoothed so a seat with none of a petition's signatures stays finite.
+    logs = np.log((x + 0.5) / (x.sum(axis=0, keepdims=True) + 0.5 * len(x)))
+    z = logs - logs.mean(axis=1, keepdims=True)
+    norm = np.linalg.norm(z, axis=1)
+    i = matrix.index.get_loc(code)
+    if not signed[i] or norm[i] == 0:
+        return pd.Series(dtype="float64")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r = z @ z[i] / (norm * norm[i])
+    found = pd.Series(r, index=matrix.index)[signed & (norm > 0)].drop(code)
+    return found.sort_values(ascending=False, kind="stable").head(n)
 
 
 def profile_csv(profile: SeatProfile) -> bytes:

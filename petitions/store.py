@@ -221,6 +221,9 @@ class HistoryStore(Protocol):
     def petition_facts(self) -> pd.DataFrame:
         """Title, parliament, states, departments and topics of every petition with a stored document."""
 
+    def latest_counts_of(self, petition_ids: Sequence[int]) -> pd.DataFrame:
+        """The latest constituency counts of a few chosen petitions (≤ 1,000), long form."""
+
     def get_meta(self, key: str) -> str | None:
         """A stored setting (e.g. a backfill's progress)."""
 
@@ -739,6 +742,22 @@ class SQLStore:
         for column in ("states", "departments", "topics"):
             frame[column] = [tuple(v.split(_SEP)) if v else () for v in frame[column]]
         return frame.astype({"petition_id": "int64"})
+
+    def latest_counts_of(self, petition_ids: Sequence[int]) -> pd.DataFrame:
+        """The latest constituency counts of chosen petitions (at most 1,000; e.g. the most signed, to compare
+        seats' signing patterns): petition_id, ons_code, signature_count (non-zero counts only)."""
+        ids = sorted({int(i) for i in petition_ids})
+        if len(ids) > 1_000:
+            raise ValueError(f"latest counts of at most 1,000 petitions at once, not {len(ids)}")
+        columns = ["petition_id", "ons_code", "signature_count"]
+        if not ids:
+            return pd.DataFrame(columns=columns).astype({"petition_id": "int64", "signature_count": "int64"})
+        # One seek per (seat, petition) in latest's key (code_id, petition_id): no scan of the whole table.
+        rows = self._rows(f"""SELECT l.petition_id, k.code, l.signature_count FROM codes k
+                              JOIN latest l ON l.code_id = k.id AND l.petition_id IN ({','.join('?' * len(ids))})
+                              WHERE k.kind = ? AND l.signature_count <> 0 ORDER BY l.petition_id, k.code""",
+                          (*ids, CONSTITUENCY))
+        return pd.DataFrame(rows, columns=columns).astype({"petition_id": "int64", "signature_count": "int64"})
 
     def refresh_seat_tables(self) -> None:
         """Recompute the per-code sums from the latest counts and fill facts missing for stored documents (on

@@ -83,3 +83,16 @@ def test_seat_tables_are_equal_across_engines(postgres_server, tmp_path, mirror)
         seed_store(store, mirror)
     pd.testing.assert_frame_equal(stores[0].petition_facts(), stores[1].petition_facts())
     pd.testing.assert_series_equal(stores[0].code_totals().sort_index(), stores[1].code_totals().sort_index())
+
+
+def test_latest_counts_of_chosen_petitions(store_url, mirror, petition_files):
+    store = open_store(store_url)
+    for name in ("239406", "603658", "700143"):
+        store.add(read_petition_file(petition_files[name]), datetime(2026, 1, 1, tzinfo=UTC))
+    got = store.latest_counts_of([603658, 239406, 1])
+    for pid in (603658, 239406):
+        expected = {c.ons_code: c.signature_count for c in read_petition_file(petition_files[str(pid)]).constituencies
+                    if c.signature_count}
+        assert got[got["petition_id"] == pid].set_index("ons_code")["signature_count"].to_dict() == expected
+    assert set(got["petition_id"]) == {603658, 239406}
+    assert store.latest_counts_of([]).empty
