@@ -8,7 +8,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from geo.crosswalk import Crosswalk, load_crosswalk
+from geo.crosswalk import Crosswalk, load_crosswalk, onto_2024
 from geo.datasets import ConstituencySet, load_set
 from geo.join import JoinResult, join_petition
 from geo.maps import map_values, summary
@@ -95,7 +95,17 @@ def petition_values(_result: JoinResult, key: tuple[int, str, int]) -> tuple[dic
 
 
 def values(p: Petition, result: JoinResult) -> tuple[dict, str]:
-    return petition_values(result, (p.id, str(p.updated_at), p.signature_count))
+    return petition_values(result, (p.id, str(p.updated_at), p.signature_count, result.set_name))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def estimated(_result: JoinResult, key: tuple[int, str, int]) -> JoinResult:
+    """A 2010–2024 petition estimated onto the 2024 boundaries; `key` identifies the petition's version."""
+    return onto_2024(_result, crosswalk())
+
+
+def on_2024(p: Petition, result: JoinResult) -> JoinResult:
+    return estimated(result, (p.id, str(p.updated_at), p.signature_count))
 
 
 @st.cache_data(ttl=600, show_spinner=False)
