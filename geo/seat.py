@@ -20,7 +20,8 @@ Weighted = Callable[[dict[str, float]], pd.Series]  # the store's weighted_lates
 
 
 def seat_corpus(latest_counts_for: LatestCounts, code: str, set_name: str, walk: Crosswalk,
-                petition_sets: dict[int, str] | None = None, weighted: Weighted | None = None) -> pd.DataFrame:
+                petition_sets: dict[int, str] | pd.Series | None = None,
+                weighted: Weighted | None = None) -> pd.DataFrame:
     """Every stored petition's latest count in one seat: counted where the petition uses the seat's own set,
     estimated through the overlap lookup where it uses the other set (`estimated` True).
 
@@ -39,15 +40,16 @@ def seat_corpus(latest_counts_for: LatestCounts, code: str, set_name: str, walk:
         estimate = (weighted or _weighted(latest_counts_for))({str(c): float(w) for c, w in weights.items()})
         base["other"] = estimate.reindex(base.index, fill_value=0.0)
     other_set = OLD if onto == NEW else NEW
-    known = pd.Series(petition_sets or {}, dtype=object).reindex(base.index)
-    guess = np.select([base["mine"] > 0, base["other"] > 0], [set_name, other_set], default=None)
-    chosen = known.where(known.notna(), pd.Series(guess, index=base.index))
-    base["set"] = chosen
-    base = base[base["set"].notna()]
-    estimated = base["set"] != set_name
-    base["here"] = base["other"].where(estimated, base["mine"])
-    base["estimated"] = estimated
-    base["here"] = np.minimum(base["here"], base["total"])  # an estimate never exceeds the petition's UK total
+    given = petition_sets if isinstance(petition_sets, pd.Series) else pd.Series(petition_sets or {}, dtype=object)
+    known = given.astype(object).reindex(base.index).to_numpy(dtype=object)  # plain arrays: 30,000 rows in ms
+    mine, other = base["mine"].to_numpy(), base["other"].to_numpy()
+    has_set = pd.notna(known)
+    own = np.where(has_set, known == set_name, mine > 0)
+    keep = has_set | (mine > 0) | (other > 0)
+    base["set"] = pd.Series(np.where(own, set_name, other_set).astype(object), index=base.index, dtype=object)
+    base["here"] = np.minimum(np.where(own, mine, other), base["total"].to_numpy())  # never above the UK total
+    base["estimated"] = ~own
+    base = base[keep]
     return base.reset_index()[CORPUS_COLUMNS]
 
 
@@ -99,9 +101,10 @@ def profile_of_store(latest_counts_for: LatestCounts, weighted: Weighted | None,
     """The profile from a store's queries and its petition facts (petition_id, title, parliament, states,
     departments, topics, set; as HistoryStore.petition_facts gives them, with each petition's boundary set)."""
     known = facts[facts["set"].notna()]
-    corpus = seat_corpus(latest_counts_for, code, set_name, walk, dict(zip(known["petition_id"], known["set"])),
+    corpus = seat_corpus(latest_counts_for, code, set_name, walk, pd.Series(known["set"].to_numpy(dtype=object),
+                                                                             index=known["petition_id"].to_numpy()),
                          weighted)
-    titles = corpus["petition_id"].map(dict(zip(facts["petition_id"], facts["title"])))
+    titles = corpus["petition_id"].map(pd.Series(facts["title"].to_numpy(), index=facts["petition_id"].to_numpy()))
     corpus["action"] = titles.where(titles.notna(), corpus["action"])  # the document's, where the store has none
     return seat_profile(corpus, code, set_name, table,
                         facts[["petition_id", "parliament", "states", "departments", "topics"]])

@@ -738,10 +738,12 @@ class SQLStore:
         parliament ('' unknown), states, departments, topics (tuples), updated_at; by petition."""
         rows = self._rows("""SELECT petition_id, title, parliament, states, departments, topics, updated_at
                              FROM petition_facts ORDER BY petition_id""", ())
-        frame = pd.DataFrame(rows, columns=FACT_COLUMNS)
-        for column in ("states", "departments", "topics"):
-            frame[column] = [tuple(v.split(_SEP)) if v else () for v in frame[column]]
-        return frame.astype({"petition_id": "int64"})
+        columns = list(zip(*rows)) if rows else [()] * len(FACT_COLUMNS)
+        data: dict[str, Any] = dict(zip(FACT_COLUMNS, columns))
+        for column in ("states", "departments", "topics"):  # split as Python lists: 30,000 rows in a few ms
+            data[column] = pd.Series([tuple(v.split(_SEP)) if v else () for v in data[column]], dtype=object)
+        data["petition_id"] = np.asarray(data["petition_id"], dtype="int64")
+        return pd.DataFrame(data, columns=FACT_COLUMNS)
 
     def latest_counts_of(self, petition_ids: Sequence[int]) -> pd.DataFrame:
         """The latest constituency counts of chosen petitions (at most 1,000; e.g. the most signed, to compare
