@@ -110,9 +110,11 @@ def profile_of_store(latest_counts_for: LatestCounts, weighted: Weighted | None,
                         facts[["petition_id", "parliament", "states", "departments", "topics"]])
 
 
-def petition_sets(parliaments: pd.Series) -> list[str | None]:
-    """Each petition's boundary set from its parliament ('2019–2024' → pcon2010, '2024–' → pcon2024)."""
-    return [None if not p or not isinstance(p, str) else (NEW if p >= "2024" else OLD) for p in parliaments]
+def petition_sets(parliaments: pd.Series) -> np.ndarray:
+    """Each petition's boundary set from its parliament ('2019–2024' → pcon2010, '2024–' → pcon2024; None when
+    unknown), as an object array."""
+    values = pd.Series(parliaments, dtype=object).where(pd.notna(parliaments), "").to_numpy(dtype=object)
+    return np.where(values == "", None, np.where(values >= "2024", NEW, OLD)).astype(object)
 
 
 def filter_rows(rows: pd.DataFrame, parliament: str | None = None, state: str | None = None,
@@ -172,16 +174,18 @@ SIMILAR_MEANS = (f"“Similar” seats sign the same petitions more, and the sam
                  f"nothing about size, place or party, only about which petitions people there sign.")
 
 
-def signing_matrix(counts_of: Callable[[list[int]], pd.DataFrame], totals: pd.Series, sets: dict[int, str],
-                   set_name: str, codes: Iterable[str], n: int = SIMILAR_PETITIONS) -> pd.DataFrame:
+def signing_matrix(counts_of: Callable[[list[int], list[str]], pd.DataFrame], totals: pd.Series,
+                   sets: dict[int, str], set_name: str, codes: Iterable[str], n: int = SIMILAR_PETITIONS
+                   ) -> pd.DataFrame:
     """Seats (rows, `codes`) × the `n` most signed petitions of `set_name` (columns): latest counts. `totals`:
     each petition's signatures (petition_id → count); `counts_of`: the store's latest_counts_of."""
+    codes = list(codes)
     ranked = totals[totals >= MIN_TOTAL].sort_values(ascending=False, kind="stable")
     ids = [int(pid) for pid in ranked.index if sets.get(int(pid)) == set_name][:n]
-    long = counts_of(ids)
+    long = counts_of(ids, codes)
     wide = long.pivot_table(index="ons_code", columns="petition_id", values="signature_count", aggfunc="sum",
                             fill_value=0) if len(long) else pd.DataFrame()
-    return wide.reindex(index=list(codes), columns=ids, fill_value=0).astype("int64")
+    return wide.reindex(index=codes, columns=ids, fill_value=0).astype("int64")
 
 
 def similar_seats(matrix: pd.DataFrame, code: str, n: int = 5) -> pd.Series:

@@ -221,7 +221,7 @@ class HistoryStore(Protocol):
     def petition_facts(self) -> pd.DataFrame:
         """Title, parliament, states, departments and topics of every petition with a stored document."""
 
-    def latest_counts_of(self, petition_ids: Sequence[int]) -> pd.DataFrame:
+    def latest_counts_of(self, petition_ids: Sequence[int], codes: Sequence[str] | None = None) -> pd.DataFrame:
         """The latest constituency counts of a few chosen petitions (≤ 1,000), long form."""
 
     def get_meta(self, key: str) -> str | None:
@@ -745,20 +745,23 @@ class SQLStore:
         data["petition_id"] = np.asarray(data["petition_id"], dtype="int64")
         return pd.DataFrame(data, columns=FACT_COLUMNS)
 
-    def latest_counts_of(self, petition_ids: Sequence[int]) -> pd.DataFrame:
+    def latest_counts_of(self, petition_ids: Sequence[int], codes: Sequence[str] | None = None) -> pd.DataFrame:
         """The latest constituency counts of chosen petitions (at most 1,000; e.g. the most signed, to compare
-        seats' signing patterns): petition_id, ons_code, signature_count (non-zero counts only)."""
+        seats' signing patterns), in every seat or in `codes` only: petition_id, ons_code, signature_count
+        (non-zero counts only)."""
         ids = sorted({int(i) for i in petition_ids})
+        code_ids = None if codes is None else sorted({self._code_id(CONSTITUENCY, c) for c in codes} - {-1})
         if len(ids) > 1_000:
             raise ValueError(f"latest counts of at most 1,000 petitions at once, not {len(ids)}")
         columns = ["petition_id", "ons_code", "signature_count"]
         if not ids:
             return pd.DataFrame(columns=columns).astype({"petition_id": "int64", "signature_count": "int64"})
         # One seek per (seat, petition) in latest's key (code_id, petition_id): no scan of the whole table.
+        seats = "" if code_ids is None else f" AND k.id IN ({','.join('?' * len(code_ids))})"
         rows = self._rows(f"""SELECT l.petition_id, k.code, l.signature_count FROM codes k
                               JOIN latest l ON l.code_id = k.id AND l.petition_id IN ({','.join('?' * len(ids))})
-                              WHERE k.kind = ? AND l.signature_count <> 0 ORDER BY l.petition_id, k.code""",
-                          (*ids, CONSTITUENCY))
+                              WHERE k.kind = ?{seats} AND l.signature_count <> 0 ORDER BY l.petition_id, k.code""",
+                          (*ids, CONSTITUENCY, *(code_ids or ())))
         return pd.DataFrame(rows, columns=columns).astype({"petition_id": "int64", "signature_count": "int64"})
 
     def refresh_seat_tables(self) -> None:

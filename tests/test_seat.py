@@ -144,8 +144,9 @@ def test_too_few_petitions_make_no_similar_seats():
 def test_signing_matrix_takes_the_most_signed_petitions_of_one_set():
     asked = []
 
-    def counts_of(ids):
+    def counts_of(ids, codes):
         asked.append(ids)
+        assert codes == ["A", "B", "C"]
         return pd.DataFrame({"petition_id": [1, 1, 3], "ons_code": ["A", "B", "A"], "signature_count": [5, 7, 2]})
 
     totals = pd.Series({1: 900, 2: 5_000, 3: 300, 4: 400, 5: 50})
@@ -183,3 +184,11 @@ def test_seat_corpus_is_the_same_through_either_store_query(tmp_path, mirror):
     fast = seat_corpus(store.latest_counts_for, "E14001582", "pcon2024", walk, weighted=store.weighted_latest)
     slow = seat_corpus(store.latest_counts_for, "E14001582", "pcon2024", walk)
     pd.testing.assert_frame_equal(fast, slow)
+
+
+@pytest.mark.parametrize("parliament, expected", [("2019–2024", "pcon2010"), ("2024–", "pcon2024"),
+                                                  ("2010–2015", "pcon2010"), ("", None), (None, None)])
+def test_a_petitions_boundaries_follow_its_parliament(parliament, expected):
+    from geo.seat import petition_sets
+
+    assert list(petition_sets(pd.Series([parliament], dtype=object))) == [expected]

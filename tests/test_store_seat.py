@@ -95,4 +95,6 @@ def test_latest_counts_of_chosen_petitions(store_url, mirror, petition_files):
                     if c.signature_count}
         assert got[got["petition_id"] == pid].set_index("ons_code")["signature_count"].to_dict() == expected
     assert set(got["petition_id"]) == {603658, 239406}
+    two = store.latest_counts_of([239406, 603658], ["E14000889", "E14000602", "X"])
+    assert set(two["ons_code"]) == {"E14000889", "E14000602"} and len(two) == 4
     assert store.latest_counts_of([]).empty
