@@ -13,7 +13,7 @@ from geo.datasets import ConstituencySet, load_set
 from geo.join import JoinResult, join_petition
 from geo.maps import map_values, summary
 from geo.pictures import set_geometry
-from geo.seat import SeatProfile, petition_sets, profile_of_store, signing_matrix
+from geo.seat import SeatProfile, corpus_sums, petition_sets, profile_of_store, signing_matrix
 from geo.trends import Trend, build_trend, frame_ids
 from petitions import loader
 from petitions.api import ListItem, ListPage, PetitionsAPI
@@ -287,8 +287,10 @@ def seat_totals() -> pd.Series:
 
 
 def seat_sums(set_name: str) -> pd.Series:
-    """seat_totals() for the seats of one set (the five shared Scottish codes count both sets' petitions)."""
-    return seat_totals().reindex(constituency_set(set_name).table["ons_code"], fill_value=0)
+    """Each seat of one set over every stored petition, those on the other boundaries estimated onto it."""
+    other = "pcon2010" if set_name == "pcon2024" else "pcon2024"
+    return corpus_sums(seat_totals(), constituency_set(set_name).table["ons_code"],
+                       constituency_set(other).table["ons_code"], set_name, crosswalk())
 
 
 @st.cache_data(ttl=3600, show_spinner=False, max_entries=256)

@@ -144,6 +144,19 @@ def options(rows: pd.DataFrame, column: str) -> list[str]:
     return sorted(found)
 
 
+def corpus_sums(totals: pd.Series, own: Iterable[str], other: Iterable[str], onto: str, walk: Crosswalk
+                ) -> pd.Series:
+    """Each seat of a set (`own` codes) over every stored petition: its own count of the petitions on its
+    boundaries plus the estimate, through the overlap lookup, of those on the other set's (`other` codes) —
+    the scale of the seat's headline figures. `totals`: the store's code_totals. The codes both sets share
+    count both sets' petitions already, so they are not estimated again."""
+    own = list(own)
+    counted = totals.reindex(own, fill_value=0).astype("float64")
+    elsewhere = totals.reindex(sorted(set(other) - set(own)), fill_value=0).astype("float64")
+    estimate = walk.estimate(elsewhere[elsewhere > 0], onto)
+    return counted.add(estimate.reindex(own, fill_value=0.0), fill_value=0.0)
+
+
 def area_rates(sums: pd.Series, table: pd.DataFrame, code: str, neighbours: Iterable[str],
                similar: Iterable[str] = ()) -> pd.DataFrame:
     """The seat beside its neighbours, similar seats, region, nation and the UK on one scale: signatures per

@@ -133,8 +133,8 @@ def summary_svg(profile: SeatProfile, *, mp: str, place: str, boundaries: str, r
     drawn, below_map = seat_map(profile.set_name, profile.code, focus, per_1000, (60, top, 470, 520))
     out += drawn
     out.append(_text(580, top + 16, "Beside its neighbours, similar seats, region and nation", 18, "bold"))
-    out.append(_text(580, top + 38, f"Signatures per 1,000 residents over the stored petitions counted on the "
-                                    f"{boundaries}", 13, fill=SOFT))
+    out.append(_text(580, top + 38, f"Signatures per 1,000 residents over every stored petition, on the "
+                                    f"{boundaries} (estimated where needed)", 13, fill=SOFT))
     drawn, end = bars(rates, 580, top + 50, WIDTH - 60 - 580)
     out += drawn
     if similar_means:

@@ -192,3 +192,16 @@ def test_a_petitions_boundaries_follow_its_parliament(parliament, expected):
     from geo.seat import petition_sets
 
     assert list(petition_sets(pd.Series([parliament], dtype=object))) == [expected]
+
+
+def test_corpus_sums_add_the_other_boundaries_estimated():
+    from geo.seat import corpus_sums
+
+    walk = build_crosswalk(pd.DataFrame({"PARL10": ["A", "A", "B", "S"], "PARL25": ["X", "Y", "Y", "Z"],
+                                         "overlap_pop": ["300", "100", "100", "50"]}),
+                           pd.DataFrame({"UKPARL.2025": ["X", "Y", "Z"], "PCON24CD": ["N1", "N2", "S"]}))
+    totals = pd.Series({"A": 40, "B": 10, "N2": 7, "S": 5})  # S: a code both sets share, kept whole
+    assert corpus_sums(totals, ["N1", "N2", "S"], ["A", "B", "S"], "pcon2024", walk).to_dict() == {
+        "N1": 30.0, "N2": 27.0, "S": 5.0}
+    assert corpus_sums(totals, ["A", "B", "S"], ["N1", "N2", "S"], "pcon2010", walk).to_dict() == {
+        "A": 43.5, "B": 13.5, "S": 5.0}

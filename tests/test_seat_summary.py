@@ -74,3 +74,16 @@ def test_a_2024_seat_marks_its_estimates(seeded):
     assert profile.estimated > 0
     assert "(estimate)" in svg and "estimated across the boundary change" in svg
     assert pd.notna(profile.overall.index)
+
+
+@pytest.mark.parametrize("code, set_name", [("E14001131", "pcon2024"), ("E14000602", "pcon2010")])
+def test_the_comparison_is_on_the_scale_of_the_headline(seeded, code, set_name):
+    from geo.seat import corpus_sums
+
+    profile, _ = page(seeded, code, set_name)
+    other = "pcon2010" if set_name == "pcon2024" else "pcon2024"
+    sums = corpus_sums(seeded.code_totals(), load_set(set_name).table["ons_code"], load_set(other).table["ons_code"],
+                       set_name, load_crosswalk())
+    assert sums[code] == pytest.approx(profile.rows["here"].sum(), rel=0.01)
+    everyone = sums.sum() / seeded.code_totals().sum()
+    assert everyone == pytest.approx(1.0, abs=0.001)  # every stored signature counted once on one set's seats

@@ -175,7 +175,7 @@ near = neighbours(cache.constituency_set(set_name).table, code)
 patterns = cache.signing(set_name)
 similar = similar_seats(patterns, code)
 sums = cache.seat_sums(set_name)
-rates = area_rates(sums, table, code, near, similar.index)
+rates = area_rates(sums.round(), table, code, near, similar.index)
 rates["kind"] = rates["kind"].where(rates["kind"] != "similar",
                                     rates["ons_code"].map(lambda c: f"similar, r = {similar.get(c, 0.0):.2f}"))
 shown_rates = rates.assign(area=rates["area"] + " (" + rates["kind"] + ")")  # three columns fit a phone's width
@@ -183,7 +183,8 @@ st.dataframe(shown_rates, hide_index=True, width="stretch", column_order=["area"
              column_config={"area": "Area", "signatures": st.column_config.NumberColumn("Signatures",
                                                                                         format="localized"),
                             "per_1000": st.column_config.NumberColumn("Per 1,000", format="%.1f")})
-st.caption(f"Signatures over the stored petitions of the {SET_LABEL[set_name]}, per 1,000 residents.")
+st.caption(f"Signatures per 1,000 residents over every stored petition; those on the other boundaries are "
+           f"estimated onto the {SET_LABEL[set_name]} by population-weighted overlap, as in the figures above.")
 if similar.empty:
     st.caption(f"Similar seats need at least {MIN_SIMILAR} petitions of 100+ signatures held on these boundaries "
                f"({patterns.shape[1]} now). " + LOAD_HINT)
