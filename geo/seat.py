@@ -12,7 +12,17 @@ import numpy as np
 import pandas as pd
 
 from geo.crosswalk import NEW, OLD, Crosswalk
-from geo.unusual import FDR, MIN_EXPECTED, MIN_RATIO, MIN_SIGNATURES, MIN_TOTAL, Overall, assess, overall
+from geo.unusual import (
+    FDR,
+    MIN_EXPECTED,
+    MIN_RATIO,
+    MIN_SIGNATURES,
+    MIN_TOTAL,
+    Overall,
+    assess,
+    described,
+    overall,
+)
 
 CORPUS_COLUMNS = ["petition_id", "action", "state", "here", "total", "set", "estimated"]
 LatestCounts = Callable[[str], pd.DataFrame]  # the store's latest_counts_for(ons_code)
@@ -73,11 +83,11 @@ class SeatProfile:
 
     def popular(self, rows: pd.DataFrame | None = None, n: int = 10) -> pd.DataFrame:
         rows = self.rows if rows is None else rows
-        return rows[rows["popular"]].sort_values(["ratio", "here"], ascending=False).head(n)
+        return described(rows[rows["popular"]].sort_values(["ratio", "here"], ascending=False).head(n))
 
     def unpopular(self, rows: pd.DataFrame | None = None, n: int = 10) -> pd.DataFrame:
         rows = self.rows if rows is None else rows
-        return rows[rows["unpopular"]].sort_values(["ratio", "expected"], ascending=[True, False]).head(n)
+        return described(rows[rows["unpopular"]].sort_values(["ratio", "expected"], ascending=[True, False]).head(n))
 
 
 def seat_profile(corpus: pd.DataFrame, code: str, set_name: str, table: pd.DataFrame,
@@ -87,7 +97,7 @@ def seat_profile(corpus: pd.DataFrame, code: str, set_name: str, table: pd.DataF
     people = table.set_index("ons_code")
     if code not in people.index:
         raise KeyError(f"{code} is not a constituency of this set")
-    verdicts = assess(corpus["here"].to_numpy(), corpus["total"].to_numpy())
+    verdicts = assess(corpus["here"].to_numpy(), corpus["total"].to_numpy(), describe=False)  # words when shown
     rows = pd.concat([corpus.reset_index(drop=True), verdicts.drop(columns=["here", "total"])], axis=1)
     if facts is not None and len(facts):
         rows = rows.join(facts.drop_duplicates("petition_id").set_index("petition_id"), on="petition_id")
@@ -224,7 +234,7 @@ def similar_seats(matrix: pd.DataFrame, code: str, n: int = 5) -> pd.Series:
 def profile_csv(profile: SeatProfile) -> bytes:
     """The profile as CSV: one row per petition with its verdict (a text cell a spreadsheet would run as a
     formula gets a leading ')."""
-    rows = profile.rows.sort_values(["here", "petition_id"], ascending=[False, True])
+    rows = described(profile.rows.sort_values(["here", "petition_id"], ascending=[False, True]))
     out = pd.DataFrame({
         "ons_code": profile.code, "constituency": _cell(profile.name), "petition_id": rows["petition_id"],
         "action": rows["action"].map(_cell), "state": rows["state"], "signatures_here": rows["here"].round(1),
