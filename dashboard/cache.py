@@ -20,7 +20,7 @@ from petitions.api import ListItem, ListPage, PetitionsAPI
 from petitions.history import stale_snapshots
 from petitions.model import Petition, PetitionError, parse_petition
 from petitions.postcode import postcode_slug
-from petitions.store import FACT_COLUMNS, HistoryStore, open_store, store_errors
+from petitions.store import HistoryStore, facts_frame, facts_of, open_store, store_errors
 
 PLOTLY_CONFIG = {"displaylogo": False, "scrollZoom": False,
                  "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
@@ -89,7 +89,7 @@ def geometry_codes(set_name: str) -> list[str]:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def petition_values(_result: JoinResult, key: tuple[int, str, int]) -> tuple[dict, str]:
+def petition_values(_result: JoinResult, key: tuple[int, str, int, str]) -> tuple[dict, str]:
     """The map's classes and hover figures for a joined petition, and its one-sentence summary."""
     return map_values(_result.table, geometry_codes(_result.set_name)), summary(_result.table)
 
@@ -213,13 +213,7 @@ def petition_facts() -> pd.DataFrame:
         except store_errors():  # a locked or broken store: the mirror's petitions only
             pass
     if facts is None:
-        rows = []
-        for p in loader.mirror_documents():
-            states = (p.state,) + (("debated",) if p.debate else ()) + (("responded",) if p.government_response
-                                                                         else ())
-            rows.append((p.id, p.action, p.parliament_period or "", states, tuple(d.name for d in p.departments),
-                         tuple(p.topics), str(p.updated_at or "")))
-        facts = pd.DataFrame(rows, columns=FACT_COLUMNS)
+        facts = facts_frame([(p.id, *facts_of(p), str(p.updated_at or "")) for p in loader.mirror_documents()])
     facts["set"] = petition_sets(facts["parliament"])
     facts["parliament"] = facts["parliament"].replace("", None)
     return facts

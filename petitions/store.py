@@ -736,14 +736,8 @@ class SQLStore:
     def petition_facts(self) -> pd.DataFrame:
         """What the seat profile filters on, for every petition a document was stored for: petition_id, title,
         parliament ('' unknown), states, departments, topics (tuples), updated_at; by petition."""
-        rows = self._rows("""SELECT petition_id, title, parliament, states, departments, topics, updated_at
-                             FROM petition_facts ORDER BY petition_id""", ())
-        columns = list(zip(*rows)) if rows else [()] * len(FACT_COLUMNS)
-        data: dict[str, Any] = dict(zip(FACT_COLUMNS, columns))
-        for column in ("states", "departments", "topics"):  # split as Python lists: 30,000 rows in a few ms
-            data[column] = pd.Series([tuple(v.split(_SEP)) if v else () for v in data[column]], dtype=object)
-        data["petition_id"] = np.asarray(data["petition_id"], dtype="int64")
-        return pd.DataFrame(data, columns=FACT_COLUMNS)
+        return facts_frame(self._rows("""SELECT petition_id, title, parliament, states, departments, topics,
+                                         updated_at FROM petition_facts ORDER BY petition_id""", ()))
 
     def latest_counts_of(self, petition_ids: Sequence[int], codes: Sequence[str] | None = None) -> pd.DataFrame:
         """The latest constituency counts of chosen petitions (at most 1,000; e.g. the most signed, to compare
@@ -1085,15 +1079,28 @@ FACT_COLUMNS = ["petition_id", "title", "parliament", "states", "departments", "
 _SEAT_META = "seat_tables"  # set once a store's petition_facts and code_sums have been filled
 
 
-def _facts(document: dict[str, Any]) -> tuple[str, str, str, str, str] | None:
-    """A document's title, parliament, states, departments and topics as stored; None when it cannot be read."""
-    try:
-        p = parse_petition(document)
-    except PetitionError:
-        return None
+def facts_of(p: Petition) -> tuple[str, str, str, str, str]:
+    """A petition's title, parliament, states (its state, then debated and/or responded), departments and
+    topics, as petition_facts stores them."""
     states = (p.state,) + (("debated",) if p.debate else ()) + (("responded",) if p.government_response else ())
     return (p.action, p.parliament_period or "", _SEP.join(states), _SEP.join(d.name for d in p.departments),
             _SEP.join(p.topics))
+
+
+def facts_frame(rows: Sequence[tuple[Any, ...]]) -> pd.DataFrame:
+    """Stored facts rows (petition_id, *facts_of, updated_at) as a frame of FACT_COLUMNS, lists as tuples."""
+    data: dict[str, Any] = dict(zip(FACT_COLUMNS, zip(*rows) if rows else [()] * len(FACT_COLUMNS)))
+    for column in ("states", "departments", "topics"):  # split as Python lists: 30,000 rows in a few ms
+        data[column] = pd.Series([tuple(v.split(_SEP)) if v else () for v in data[column]], dtype=object)
+    data["petition_id"] = np.asarray(data["petition_id"], dtype="int64")
+    return pd.DataFrame(data, columns=FACT_COLUMNS)
+
+
+def _facts(document: dict[str, Any]) -> tuple[str, str, str, str, str] | None:
+    try:
+        return facts_of(parse_petition(document))
+    except PetitionError:  # a document the model refuses has no facts to filter on
+        return None
 
 
 def _region_values(doc: dict[str, Any]) -> dict[tuple[int, str], int]:

@@ -150,3 +150,12 @@ def test_similar_seats_need_a_corpus_and_then_follow_the_signing_pattern(fake_ap
     r = [float(re.search(r"r = (-?[\d.]+)", a).group(1)) for a in similar["area"]]
     assert r == sorted(r, reverse=True) and r[0] > r[1] + 0.3
     assert "Similar seats need" not in texts(at)
+
+
+def test_without_a_store_the_profile_comes_from_the_mirror(fake_api, monkeypatch, tmp_path):
+    (tmp_path / "not-a-folder").write_text("x")
+    monkeypatch.setenv("PETITIONMAP_STORE", str(tmp_path / "not-a-folder" / "app.sqlite"))  # cannot be opened
+    at = app("constituency", c="E14000602")
+    assert not at.exception
+    assert "Thangam Debbonaire MP" in texts(at)  # the MP from the mirror's documents
+    assert "Only 0 petitions with this seat are stored" in texts(at)
