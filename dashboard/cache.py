@@ -8,20 +8,19 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from geo.crosswalk import Crosswalk, load_crosswalk
+from geo.crosswalk import Crosswalk, load_crosswalk, onto_2024
 from geo.datasets import ConstituencySet, load_set
 from geo.join import JoinResult, join_petition
 from geo.maps import map_values, summary
 from geo.pictures import set_geometry
-from geo.seat import SeatProfile, seat_corpus
-from geo.seat import seat_profile as profile_of
+from geo.seat import SeatProfile, corpus_sums, petition_sets, profile_of_store, signing_matrix
 from geo.trends import Trend, build_trend, frame_ids
 from petitions import loader
 from petitions.api import ListItem, ListPage, PetitionsAPI
 from petitions.history import stale_snapshots
 from petitions.model import Petition, PetitionError, parse_petition
 from petitions.postcode import postcode_slug
-from petitions.store import HistoryStore, open_store, store_errors
+from petitions.store import HistoryStore, facts_frame, facts_of, open_store, store_errors
 
 PLOTLY_CONFIG = {"displaylogo": False, "scrollZoom": False,
                  "modeBarButtonsToRemove": ["select2d", "lasso2d"]}
@@ -90,13 +89,23 @@ def geometry_codes(set_name: str) -> list[str]:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def petition_values(_result: JoinResult, key: tuple[int, str, int]) -> tuple[dict, str]:
+def petition_values(_result: JoinResult, key: tuple[int, str, int, str]) -> tuple[dict, str]:
     """The map's classes and hover figures for a joined petition, and its one-sentence summary."""
     return map_values(_result.table, geometry_codes(_result.set_name)), summary(_result.table)
 
 
 def values(p: Petition, result: JoinResult) -> tuple[dict, str]:
-    return petition_values(result, (p.id, str(p.updated_at), p.signature_count))
+    return petition_values(result, (p.id, str(p.updated_at), p.signature_count, result.set_name))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def estimated(_result: JoinResult, key: tuple[int, str, int]) -> JoinResult:
+    """A 2010–2024 petition estimated onto the 2024 boundaries; `key` identifies the petition's version."""
+    return onto_2024(_result, crosswalk())
+
+
+def on_2024(p: Petition, result: JoinResult) -> JoinResult:
+    return estimated(result, (p.id, str(p.updated_at), p.signature_count))
 
 
 @st.cache_data(ttl=600, show_spinner=False)
@@ -194,54 +203,88 @@ def crosswalk() -> Crosswalk:
 
 @st.cache_data(ttl=60, show_spinner=False)
 def petition_facts() -> pd.DataFrame:
-    """What the filters need of every petition held (parliament, states, departments, topics, set) and the MP
-    each seat had in the newest petition listing it."""
-    rows = []
-    for p, _ in known_petitions():
-        states = (p.state,) + (("debated",) if p.debate else ()) + (("responded",) if p.government_response else ())
-        period = p.parliament_period
-        rows.append({"petition_id": p.id, "title": p.action, "parliament": period, "states": states,
-                     "departments": tuple(d.name for d in p.departments), "topics": tuple(p.topics),
-                     "set": None if not period else ("pcon2024" if period >= "2024" else "pcon2010")})
-    return pd.DataFrame(rows, columns=["petition_id", "title", "parliament", "states", "departments", "topics", "set"])
+    """What the filters need of every petition held (title, parliament, states, departments, topics, updated_at,
+    set): from the store's table of facts, or from the mirror's documents when there is no store."""
+    saved = store()
+    facts = None
+    if saved is not None:
+        try:
+            facts = saved.petition_facts()
+        except store_errors():  # a locked or broken store: the mirror's petitions only
+            pass
+    if facts is None:
+        facts = facts_frame([(p.id, *facts_of(p), str(p.updated_at or "")) for p in loader.mirror_documents()])
+    facts["set"] = petition_sets(facts["parliament"])
+    facts["parliament"] = facts["parliament"].replace("", None)
+    return facts
 
 
 @st.cache_data(ttl=60, show_spinner=False)
 def seat_mps() -> dict[str, str]:
-    """Each seat's MP as published with the newest petition that lists it (ONS code → name)."""
+    """Each seat's MP as published with the newest petition that lists it (ONS code → name): the newest few
+    documents of each boundary set, read until every seat of the set is named."""
+    facts = petition_facts().sort_values("updated_at", ascending=False)
+    saved = store()
+    mirror = {p.id: p for p in loader.mirror_documents()} if saved is None else {}
     found: dict[str, str] = {}
-    for p, _ in sorted(known_petitions(), key=lambda item: str(item[0].updated_at or ""), reverse=True):
-        for c in p.constituencies:
-            if c.mp and c.ons_code not in found:
-                found[c.ons_code] = c.mp
+    for set_name in ("pcon2024", "pcon2010"):
+        seats = set(constituency_set(set_name).table["ons_code"])
+        for pid in facts.loc[facts["set"] == set_name, "petition_id"].head(20):
+            p = mirror.get(int(pid)) or _stored_petition(saved, int(pid))
+            for c in p.constituencies if p is not None else ():
+                if c.mp and c.ons_code not in found:
+                    found[c.ons_code] = c.mp
+            if seats <= found.keys():
+                break
     return found
+
+
+def _stored_petition(saved: HistoryStore | None, pid: int) -> Petition | None:
+    try:
+        doc = saved.latest_document(pid) if saved is not None else None
+        return parse_petition(doc[0]) if doc is not None else None
+    except (*store_errors(), PetitionError):  # a broken copy names no MP
+        return None
 
 
 @st.cache_data(ttl=60, show_spinner=False, max_entries=32)
 def seat_profile(code: str, set_name: str) -> SeatProfile:
     """One seat across every stored petition (the store seeds itself from the mirror)."""
-    facts = petition_facts()
     saved = store()
     latest = saved.latest_counts_for if saved is not None else _no_counts
-    sets = dict(zip(facts["petition_id"], facts["set"])) if len(facts) else {}
-    corpus = seat_corpus(latest, code, set_name, crosswalk(), {k: v for k, v in sets.items() if v},
-                         saved.weighted_latest if saved is not None else None)
-    titles = corpus["petition_id"].map(dict(zip(facts["petition_id"], facts["title"])))
-    corpus["action"] = titles.where(titles.notna(), corpus["action"])  # the document's, where the store has none
-    return profile_of(corpus, code, set_name, constituency_set(set_name).table, facts.drop(columns=["set", "title"]))
+    return profile_of_store(latest, saved.weighted_latest if saved is not None else None, code, set_name,
+                            crosswalk(), constituency_set(set_name).table, petition_facts())
 
 
-@st.cache_data(ttl=600, show_spinner=False)
+@st.cache_data(ttl=600, show_spinner=False, max_entries=2)
+def signing(set_name: str) -> pd.DataFrame:
+    """Every seat of a set × the most signed petitions held on its boundaries (counts), for similar seats; empty
+    when the store is unavailable."""
+    saved = store()
+    if saved is None:
+        return pd.DataFrame()
+    facts = petition_facts()
+    try:
+        totals = saved.petitions().set_index("id")["latest_total"]
+        return signing_matrix(saved.latest_counts_of, totals, dict(zip(facts["petition_id"], facts["set"])),
+                              set_name, constituency_set(set_name).table["ons_code"])
+    except store_errors():  # a locked or broken store: no similar seats, the page still shows
+        return pd.DataFrame()
+
+
+@st.cache_data(ttl=60, show_spinner=False)
 def seat_totals() -> pd.Series:
-    """Each seat's signatures over every stored petition (one scan of the store, a few seconds at 30,000
-    petitions: cached for both sets), for comparisons on one scale."""
+    """Each seat's signatures over every stored petition (the store keeps the sums), for comparisons on one
+    scale."""
     saved = store()
     return saved.code_totals() if saved is not None else pd.Series(dtype="int64")
 
 
 def seat_sums(set_name: str) -> pd.Series:
-    """seat_totals() for the seats of one set (the five shared Scottish codes count both sets' petitions)."""
-    return seat_totals().reindex(constituency_set(set_name).table["ons_code"], fill_value=0)
+    """Each seat of one set over every stored petition, those on the other boundaries estimated onto it."""
+    other = "pcon2010" if set_name == "pcon2024" else "pcon2024"
+    return corpus_sums(seat_totals(), constituency_set(set_name).table["ons_code"],
+                       constituency_set(other).table["ons_code"], set_name, crosswalk())
 
 
 @st.cache_data(ttl=3600, show_spinner=False, max_entries=256)

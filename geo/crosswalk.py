@@ -9,12 +9,14 @@ contributed. Both assume signers are spread like residents within a seat: estima
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
-from geo.datasets import DataError, dataset, ensure
+from geo.datasets import DataError, dataset, ensure, load_set
+from geo.join import JoinResult, join_counts
 
 OLD, NEW = "pcon2010", "pcon2024"
 
@@ -79,3 +81,29 @@ def build_crosswalk(overlap: pd.DataFrame, ids: pd.DataFrame) -> Crosswalk:
     pairs["to_new"] = pairs["people"] / pairs.groupby("old")["people"].transform("sum")
     pairs["to_old"] = pairs["people"] / pairs.groupby("new")["people"].transform("sum")
     return Crosswalk(pairs.reset_index(drop=True))
+
+
+ESTIMATE_NOTE = ("Estimated onto the boundaries from 2024 from counts on the 2010–2024 boundaries, sharing each old "
+                 "seat's signatures among the new seats by where its residents live (mySociety's population-weighted "
+                 "overlap lookup, CC BY 4.0); not counted by petition.parliament.uk.")
+
+
+def whole_numbers(values: pd.Series) -> pd.Series:
+    """Fractional counts as whole numbers with the same (rounded) sum: each rounded down, then one more to those
+    with the largest remainders."""
+    floor = np.floor(values.to_numpy(dtype="float64"))
+    short = int(round(float(values.sum()))) - int(floor.sum())
+    order = np.argsort(-(values.to_numpy(dtype="float64") - floor), kind="stable")
+    floor[order[:short]] += 1
+    return pd.Series(floor.astype("int64"), index=values.index)
+
+
+def onto_2024(result: JoinResult, walk: Crosswalk) -> JoinResult:
+    """A petition joined on the 2010–2024 boundaries, estimated onto the 2024 set (whole signatures, the
+    constituency total kept exactly); marked by `estimated_from`."""
+    if result.set_name != OLD:
+        raise ValueError(f"only a petition on the {OLD} boundaries can be estimated onto {NEW}, not {result.set_name}")
+    counts = result.table.set_index("ons_code")["signatures"]
+    estimate = whole_numbers(walk.estimate(counts[counts > 0].astype("float64"), NEW))
+    joined = join_counts(pd.DataFrame({"ons_code": estimate.index, "signatures": estimate.to_numpy()}), load_set(NEW))
+    return replace(joined, unmatched=result.unmatched, estimated_from=OLD)

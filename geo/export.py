@@ -18,6 +18,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
+from geo.crosswalk import ESTIMATE_NOTE
 from geo.datasets import DataError, load_full_boundaries, load_set, petition_attribution
 from geo.join import JoinResult, join_petition
 from geo.labels import csv_safe
@@ -31,12 +32,18 @@ EXTRA_COLUMNS = ["rank_rate", "nation", "region", "electorate"]
 def export_table(result: JoinResult) -> pd.DataFrame:
     """One row per constituency of the set, sorted by ons_code, export columns first."""
     table = pd.DataFrame(result.table.drop(columns="geometry"))
-    return table[CSV_COLUMNS + EXTRA_COLUMNS].sort_values("ons_code", ignore_index=True)
+    table = table[CSV_COLUMNS + EXTRA_COLUMNS].sort_values("ons_code", ignore_index=True)
+    if result.estimated_from:  # every figure of every row is an estimate, and says so
+        table["estimated_from"] = result.estimated_from
+    return table
 
 
 def attribution(result: JoinResult) -> str:
-    """Sources and licences of everything in an export."""
-    return " | ".join([petition_attribution(), *load_set(result.set_name).attribution])
+    """Sources and licences of everything in an export (and, for an estimate, how it was estimated)."""
+    lines = [petition_attribution(), *load_set(result.set_name).attribution]
+    if result.estimated_from:
+        lines.insert(0, ESTIMATE_NOTE)
+    return " | ".join(lines)
 
 
 def to_csv_bytes(result: JoinResult) -> bytes:

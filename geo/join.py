@@ -24,6 +24,7 @@ class JoinResult:
     set_name: str
     table: gpd.GeoDataFrame
     unmatched: tuple[str, ...]  # codes in the petition that the set lacks
+    estimated_from: str | None = None  # the set the counts were counted on, when estimated onto this one
 
     @property
     def total(self) -> int:

@@ -10,6 +10,7 @@ from functools import lru_cache
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
+from geo.crosswalk import ESTIMATE_NOTE
 from geo.datasets import load_full_boundaries, load_set, petition_attribution
 from geo.join import JoinResult
 from geo.maps import METRICS, NO_CLASS, filter_area, geometry, legend_classes
@@ -39,6 +40,9 @@ def map_svg(petition: Petition, result: JoinResult, metric: str = "signatures", 
     colours = [e["colour"] for e in legend]
     shown = set(filter_area(result.table, area)["ons_code"])
     credits = [petition_attribution(), *load_set(result.set_name).attribution]
+    estimate = " (estimate)" if result.estimated_from else ""
+    if estimate:
+        credits = textwrap.wrap(ESTIMATE_NOTE, 150) + credits
     title = textwrap.wrap(petition.action, 62)[:3]
     top = 30 + 34 * len(title) + 30
     bottom = HEIGHT - 20 - 16 * len(credits)
@@ -52,7 +56,7 @@ def map_svg(petition: Petition, result: JoinResult, metric: str = "signatures", 
     for i, line in enumerate(title):
         out.append(f'<text x="20" y="{46 + 34 * i}" font-size="26" font-weight="bold" fill="#262730">'
                    f'{escape(line)}</text>')
-    subtitle = f"{METRICS[metric]} · {area} · petition {petition.id}, {petition.signature_count:,} signatures"
+    subtitle = f"{METRICS[metric]}{estimate} · {area} · petition {petition.id}, {petition.signature_count:,} signatures"
     out.append(f'<text x="20" y="{top - 18}" font-size="16" fill="#45474f">{escape(subtitle)}</text>')
     stroke = 0.6 / scale
     out.append(f'<g transform="translate({ox:.2f} {oy:.2f}) scale({scale:.5f})" stroke="#ffffff" '
@@ -72,7 +76,7 @@ def map_svg(petition: Petition, result: JoinResult, metric: str = "signatures", 
     out.append(f'<rect x="14" y="{ly - 6}" width="250" height="{30 + 22 * len(legend)}" fill="#ffffff" '
                f'fill-opacity="0.9" rx="6"/>')
     out.append(f'<text x="24" y="{ly + 14}" font-size="15" font-weight="bold" fill="#262730">'
-               f'{escape(METRICS[metric])}</text>')
+               f'{escape(METRICS[metric] + estimate)}</text>')
     for i, entry in enumerate(legend):
         yy = ly + 26 + 22 * i
         out.append(f'<rect x="24" y="{yy}" width="22" height="14" fill="{entry["colour"]}" stroke="#55585f"/>'

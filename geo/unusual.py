@@ -73,12 +73,13 @@ def chance_words(q: float) -> str:
 
 def assess(here: np.ndarray, totals: np.ndarray, usual: float | None = None, *, fdr: float = FDR,
            min_total: int = MIN_TOTAL, min_signatures: int = MIN_SIGNATURES, min_expected: float = MIN_EXPECTED,
-           min_ratio: float = MIN_RATIO) -> pd.DataFrame:
+           min_ratio: float = MIN_RATIO, describe: bool = True) -> pd.DataFrame:
     """Each petition's count here against the seat's usual share, one row per input petition (same order).
 
     `here[i]`: signatures in this seat; `totals[i]`: signatures in all UK constituencies. `usual` defaults to
     usual_share(here, totals). Columns: RESULT_COLUMNS (`popular`/`unpopular` are the listed verdicts; `words`
-    says it in plain English for listed rows, '' otherwise).
+    says it in plain English for listed rows, '' otherwise; with `describe` False it is left '' for
+    described() to fill in for the rows shown).
     """
     here, totals = _arrays(here, totals)
     p = usual_share(here, totals, min_total) if usual is None else float(usual)
@@ -98,12 +99,25 @@ def assess(here: np.ndarray, totals: np.ndarray, usual: float | None = None, *, 
     popular = tested & (np.nan_to_num(q_high, nan=1.0) < fdr) & (here >= min_signatures) & (ratio >= min_ratio)
     unpopular = tested & (np.nan_to_num(q_low, nan=1.0) < fdr) & (expected >= min_expected) & (
         ratio <= 1 / min_ratio)
-    words = np.full(len(x), "", dtype=object)
-    for i in np.flatnonzero(popular | unpopular):  # only listed rows are described
-        words[i] = _words(ratio[i], int(x[i]), expected[i], q_high[i] if popular[i] else q_low[i])
-    return pd.DataFrame({"here": x, "total": n, "share": share, "expected": expected, "ratio": ratio,
-                         "p_high": p_high, "p_low": p_low, "q_high": q_high, "q_low": q_low,
-                         "popular": popular, "unpopular": unpopular, "words": words})
+    out = pd.DataFrame({"here": x, "total": n, "share": share, "expected": expected, "ratio": ratio,
+                        "p_high": p_high, "p_low": p_low, "q_high": q_high, "q_low": q_low,
+                        "popular": popular, "unpopular": unpopular, "words": np.full(len(x), "", dtype=object)})
+    return described(out) if describe else out
+
+
+def described(rows: pd.DataFrame) -> pd.DataFrame:
+    """Rows of assess() with `words` filled in for the listed (popular or unpopular) ones."""
+    listed = np.flatnonzero((rows["popular"] | rows["unpopular"]).to_numpy())
+    if not len(listed):
+        return rows
+    rows = rows.copy()
+    words = rows["words"].to_numpy(dtype=object).copy()
+    ratio, here, expected = (rows[c].to_numpy() for c in ("ratio", "here", "expected"))
+    q = np.where(rows["popular"].to_numpy(), rows["q_high"].to_numpy(), rows["q_low"].to_numpy())
+    for i in listed:
+        words[i] = _words(ratio[i], int(round(here[i])), expected[i], q[i])
+    rows["words"] = pd.Series(words, index=rows.index, dtype=object)
+    return rows
 
 
 @dataclass(frozen=True)

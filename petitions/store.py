@@ -31,7 +31,7 @@ from typing import Any, Protocol, runtime_checkable
 import numpy as np
 import pandas as pd
 
-from petitions.model import Petition, PetitionError, read_petition_file
+from petitions.model import Petition, PetitionError, parse_petition, read_petition_file
 
 STORE_ENV = "PETITIONMAP_STORE"
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "history.sqlite"
@@ -137,6 +137,28 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS petitions_by_fetch ON petitions (last_fetched);
 """
 
+# What the seat profile filters and compares on, kept queryable as documents are stored (schema 3 stores get
+# them on opening, filled once from what they hold; see SQLStore._ensure_seat_tables).
+SEAT_TABLES = """
+CREATE TABLE IF NOT EXISTS petition_facts (     -- from each petition's newest stored document
+    petition_id BIGINT PRIMARY KEY,
+    title TEXT NOT NULL,
+    parliament TEXT NOT NULL,       -- '2019–2024', '2024–', or '' when unknown
+    states TEXT NOT NULL,           -- its state, then 'debated' and/or 'responded', joined by 0x1f
+    departments TEXT NOT NULL,      -- joined by 0x1f
+    topics TEXT NOT NULL,           -- joined by 0x1f
+    updated_at TEXT NOT NULL,       -- the document's updated_at ('' when unknown)
+    fetched_at TEXT NOT NULL        -- the snapshot it came with (an older file imported later never wins)
+);
+CREATE TABLE IF NOT EXISTS code_sums (          -- Σ over every petition of its latest count, per code
+    code_id INTEGER PRIMARY KEY,
+    total BIGINT NOT NULL
+);
+"""
+SQLITE_SCHEMA += SEAT_TABLES
+POSTGRES_SCHEMA += SEAT_TABLES
+_SEP = "\x1f"
+
 
 @runtime_checkable
 class HistoryStore(Protocol):
@@ -195,6 +217,12 @@ class HistoryStore(Protocol):
 
     def code_totals(self) -> pd.Series:
         """Each constituency's signatures summed over every petition's latest counts."""
+
+    def petition_facts(self) -> pd.DataFrame:
+        """Title, parliament, states, departments and topics of every petition with a stored document."""
+
+    def latest_counts_of(self, petition_ids: Sequence[int], codes: Sequence[str] | None = None) -> pd.DataFrame:
+        """The latest constituency counts of a few chosen petitions (≤ 1,000), long form."""
 
     def get_meta(self, key: str) -> str | None:
         """A stored setting (e.g. a backfill's progress)."""
@@ -359,9 +387,13 @@ class SQLStore:
         updated = _utc_text(updated_at, timespec="auto") if updated_at else ""  # as earlier versions wrote it
         skeleton = _skeleton(document, signature_count, updated_at, values) if document else None
         total = sum(n for (kind, _), n in values.items() if kind == CONSTITUENCY)
+        facts = _facts(document) if document else None
         with self._write() as db:
-            return self._insert(db, pid, when, updated, int(signature_count), total, values, action, state,
-                                skeleton, source, snapshot_id)
+            sid = self._insert(db, pid, when, updated, int(signature_count), total, values, action, state,
+                               skeleton, source, snapshot_id)
+            if sid is not None and facts is not None:
+                self._put_facts(db, pid, facts, updated, _utc_text(when))
+            return sid
 
     def _insert(self, db: _DB, pid: int, when: datetime, updated: str, signature_count: int, total: int,
                 values: dict[tuple[int, str], int], action: str | None, state: str | None, skeleton: str | None,
@@ -406,6 +438,8 @@ class SQLStore:
             db.many("""INSERT INTO latest (code_id, petition_id, signature_count) VALUES (?, ?, ?)
                        ON CONFLICT (code_id, petition_id) DO UPDATE SET signature_count = excluded.signature_count""",
                     [(k, pid, n) for k, n in changes.items()])
+            self._add_code_sums(db, {k: n - previous.get(k, 0) for k, n in changes.items()
+                                     if kinds[k] == CONSTITUENCY})
         if skeleton is not None:
             self._put_document(db, pid, t, t_after, skeleton)
         self._refresh_petition(db, pid, action, state, newest=t_after is None)
@@ -676,9 +710,9 @@ class SQLStore:
 
     def code_totals(self) -> pd.Series:
         """Each constituency's signatures over every petition's latest counts (ONS code → sum), for comparing
-        seats, regions and nations on one scale."""
-        rows = self._rows("""SELECT c.code, SUM(l.signature_count) FROM latest l JOIN codes c ON c.id = l.code_id
-                             WHERE c.kind = ? GROUP BY c.code""", (CONSTITUENCY,))
+        seats, regions and nations on one scale; kept as counts are stored (one row per code to read)."""
+        rows = self._rows("""SELECT c.code, s.total FROM code_sums s JOIN codes c ON c.id = s.code_id
+                             WHERE c.kind = ? AND s.total <> 0""", (CONSTITUENCY,))
         return pd.Series({str(code): int(total) for code, total in rows}, dtype="int64")
 
     def get_meta(self, key: str) -> str | None:
@@ -697,6 +731,81 @@ class SQLStore:
         """Rows per table (for benchmarks and the tracker's summary)."""
         tables = ("petitions", "snapshots", "counts", "documents", "codes", "latest")
         return {name: int(self._rows(f"SELECT COUNT(*) FROM {name}", ())[0][0]) for name in tables}
+
+    # --- the seat profile's tables (petition facts, per-code sums) -----------------------------------------
+    def petition_facts(self) -> pd.DataFrame:
+        """What the seat profile filters on, for every petition a document was stored for: petition_id, title,
+        parliament ('' unknown), states, departments, topics (tuples), updated_at; by petition."""
+        return facts_frame(self._rows("""SELECT petition_id, title, parliament, states, departments, topics,
+                                         updated_at FROM petition_facts ORDER BY petition_id""", ()))
+
+    def latest_counts_of(self, petition_ids: Sequence[int], codes: Sequence[str] | None = None) -> pd.DataFrame:
+        """The latest constituency counts of chosen petitions (at most 1,000; e.g. the most signed, to compare
+        seats' signing patterns), in every seat or in `codes` only: petition_id, ons_code, signature_count
+        (non-zero counts only)."""
+        ids = sorted({int(i) for i in petition_ids})
+        code_ids = None if codes is None else sorted({self._code_id(CONSTITUENCY, c) for c in codes} - {-1})
+        if len(ids) > 1_000:
+            raise ValueError(f"latest counts of at most 1,000 petitions at once, not {len(ids)}")
+        columns = ["petition_id", "ons_code", "signature_count"]
+        if not ids:
+            return pd.DataFrame(columns=columns).astype({"petition_id": "int64", "signature_count": "int64"})
+        # One seek per (seat, petition) in latest's key (code_id, petition_id): no scan of the whole table.
+        seats = "" if code_ids is None else f" AND k.id IN ({','.join('?' * len(code_ids))})"
+        rows = self._rows(f"""SELECT l.petition_id, k.code, l.signature_count FROM codes k
+                              JOIN latest l ON l.code_id = k.id AND l.petition_id IN ({','.join('?' * len(ids))})
+                              WHERE k.kind = ?{seats} AND l.signature_count <> 0 ORDER BY l.petition_id, k.code""",
+                          (*ids, CONSTITUENCY, *(code_ids or ())))
+        return pd.DataFrame(rows, columns=columns).astype({"petition_id": "int64", "signature_count": "int64"})
+
+    def refresh_seat_tables(self) -> None:
+        """Recompute the per-code sums from the latest counts and fill facts missing for stored documents (on
+        opening a store written before these tables, or after a bulk load that bypassed add())."""
+        with self._write() as db:
+            self._fill_seat_tables(db)
+
+    def _ensure_seat_tables(self) -> None:
+        if self.get_meta(_SEAT_META) == "1":
+            return
+        with self._write() as db:
+            if not db.sqlite:
+                db.run("SELECT pg_advisory_xact_lock(7003143)")  # one process fills them
+            if db.one("SELECT value FROM meta WHERE key = ?", (_SEAT_META,)):
+                return  # another process got here first
+            for statement in SEAT_TABLES.split(";"):
+                if statement.strip():
+                    db.run(statement)
+            self._fill_seat_tables(db)
+            db.run("INSERT INTO meta (key, value) VALUES (?, '1')", (_SEAT_META,))
+
+    def _fill_seat_tables(self, db: _DB) -> None:
+        db.run("DELETE FROM code_sums")
+        db.run("""INSERT INTO code_sums (code_id, total) SELECT l.code_id, SUM(l.signature_count) FROM latest l
+                  JOIN codes k ON k.id = l.code_id WHERE k.kind = ? GROUP BY l.code_id""", (CONSTITUENCY,))
+        missing = db.rows("""SELECT p.id FROM petitions p WHERE NOT EXISTS (SELECT 1 FROM petition_facts f
+                             WHERE f.petition_id = p.id) ORDER BY p.id""", ())
+        for (pid,) in missing:
+            snap = db.one("""SELECT fetched_at, updated_at FROM snapshots WHERE petition_id = ? AND has_document = 1
+                             ORDER BY t DESC LIMIT 1""", (pid,))
+            saved = self.latest_document(int(pid)) if snap else None
+            facts = _facts(saved[0]) if saved else None
+            if facts is not None:
+                self._put_facts(db, int(pid), facts, str(snap[1]), str(snap[0]))
+
+    def _add_code_sums(self, db: _DB, deltas: dict[int, int]) -> None:
+        """Keep code_sums equal to Σ latest counts: add each code's change (in code order, so that two
+        writers' row locks never cross)."""
+        db.many("""INSERT INTO code_sums (code_id, total) VALUES (?, ?)
+                   ON CONFLICT (code_id) DO UPDATE SET total = code_sums.total + excluded.total""",
+                [(k, d) for k, d in sorted(deltas.items()) if d])
+
+    def _put_facts(self, db: _DB, pid: int, facts: tuple[str, ...], updated: str, fetched: str) -> None:
+        db.run("""INSERT INTO petition_facts (petition_id, title, parliament, states, departments, topics,
+                  updated_at, fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                  ON CONFLICT (petition_id) DO UPDATE SET title = excluded.title, parliament = excluded.parliament,
+                  states = excluded.states, departments = excluded.departments, topics = excluded.topics,
+                  updated_at = excluded.updated_at, fetched_at = excluded.fetched_at
+                  WHERE excluded.fetched_at >= petition_facts.fetched_at""", (pid, *facts, updated, fetched))
 
     def _code_id(self, kind: int, code: str) -> int:
         key = (kind, _norm(kind, code))
@@ -742,6 +851,7 @@ class SQLiteStore(SQLStore):
             db.run("PRAGMA journal_mode=WAL")
         if db.one("PRAGMA user_version")[0] < SCHEMA_VERSION:
             self._migrate(db)
+        self._ensure_seat_tables()
 
     def _connection(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
@@ -836,6 +946,7 @@ class PostgresStore(SQLStore):
             for statement in POSTGRES_SCHEMA.split(";"):
                 if statement.strip():
                     db.run(statement)
+        self._ensure_seat_tables()
 
     def _connection(self) -> Any:
         import psycopg
@@ -963,6 +1074,33 @@ def _rebuild(text: str, signature_count: int, updated_at: datetime | None,
 
 
 Store = open_store  # the name earlier versions used
+
+FACT_COLUMNS = ["petition_id", "title", "parliament", "states", "departments", "topics", "updated_at"]
+_SEAT_META = "seat_tables"  # set once a store's petition_facts and code_sums have been filled
+
+
+def facts_of(p: Petition) -> tuple[str, str, str, str, str]:
+    """A petition's title, parliament, states (its state, then debated and/or responded), departments and
+    topics, as petition_facts stores them."""
+    states = (p.state,) + (("debated",) if p.debate else ()) + (("responded",) if p.government_response else ())
+    return (p.action, p.parliament_period or "", _SEP.join(states), _SEP.join(d.name for d in p.departments),
+            _SEP.join(p.topics))
+
+
+def facts_frame(rows: Sequence[tuple[Any, ...]]) -> pd.DataFrame:
+    """Stored facts rows (petition_id, *facts_of, updated_at) as a frame of FACT_COLUMNS, lists as tuples."""
+    data: dict[str, Any] = dict(zip(FACT_COLUMNS, zip(*rows) if rows else [()] * len(FACT_COLUMNS)))
+    for column in ("states", "departments", "topics"):  # split as Python lists: 30,000 rows in a few ms
+        data[column] = pd.Series([tuple(v.split(_SEP)) if v else () for v in data[column]], dtype=object)
+    data["petition_id"] = np.asarray(data["petition_id"], dtype="int64")
+    return pd.DataFrame(data, columns=FACT_COLUMNS)
+
+
+def _facts(document: dict[str, Any]) -> tuple[str, str, str, str, str] | None:
+    try:
+        return facts_of(parse_petition(document))
+    except PetitionError:  # a document the model refuses has no facts to filter on
+        return None
 
 
 def _region_values(doc: dict[str, Any]) -> dict[tuple[int, str], int]:

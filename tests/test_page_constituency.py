@@ -110,4 +110,52 @@ def test_filters_narrow_the_lists(fake_api):
 def test_exports(fake_api):
     at = app("constituency", c="E14000602")
     buttons = {b.proto.label: b for b in at.get("download_button")}
-    assert {"Profile as CSV", "Printable one-page summary"} <= set(buttons)
+    assert {"Profile as CSV", "One-page summary (PNG)", "Printable page (HTML)"} <= set(buttons)
+
+
+def test_similar_seats_need_a_corpus_and_then_follow_the_signing_pattern(fake_api, petition_files, tmp_path):
+    import copy
+    import json
+
+    import numpy as np
+
+    from geo.datasets import load_set
+    from petitions.model import parse_petition
+    from petitions.store import open_store
+
+    at = app("constituency", c="E14000602")
+    assert "Similar seats need at least 20 petitions" in texts(at) and "“Similar” seats sign" in texts(at)
+    names = dict(zip(load_set("pcon2010").table["name"], load_set("pcon2010").table["ons_code"]))
+    store = open_store(tmp_path / "app.sqlite")  # the page's store: 25 more petitions of the 2019–2024 parliament
+    doc = json.loads(petition_files["550951"].read_text())
+    rng = np.random.default_rng(2)
+    for i in range(25):
+        made = copy.deepcopy(doc)
+        made["data"]["id"] = 900_000 + i
+        entries = made["data"]["attributes"]["signatures_by_constituency"]
+        counts = {e["ons_code"]: int(n) for e, n in zip(entries, rng.lognormal(4, 1, len(entries)) + 1)}
+        counts[names["Bath"]] = 2 * counts["E14000602"]  # Bath signs what Bristol West signs, twice as much
+        for e in entries:
+            e["signature_count"] = counts[e["ons_code"]]
+        made["data"]["attributes"]["signature_count"] = sum(counts.values()) + 100
+        store.add(parse_petition(made))
+    import streamlit as st
+
+    st.cache_data.clear()
+    at = app("constituency", c="E14000602")
+    assert not at.exception
+    table = at.dataframe[0].value
+    similar = table[table["area"].str.contains("similar, r = ")]
+    assert len(similar) == 5 and similar["area"].iloc[0].startswith("Bath (similar, r = 0.9")  # the real 6 differ
+    r = [float(re.search(r"r = (-?[\d.]+)", a).group(1)) for a in similar["area"]]
+    assert r == sorted(r, reverse=True) and r[0] > r[1] + 0.3
+    assert "Similar seats need" not in texts(at)
+
+
+def test_without_a_store_the_profile_comes_from_the_mirror(fake_api, monkeypatch, tmp_path):
+    (tmp_path / "not-a-folder").write_text("x")
+    monkeypatch.setenv("PETITIONMAP_STORE", str(tmp_path / "not-a-folder" / "app.sqlite"))  # cannot be opened
+    at = app("constituency", c="E14000602")
+    assert not at.exception
+    assert "Thangam Debbonaire MP" in texts(at)  # the MP from the mirror's documents
+    assert "Only 0 petitions with this seat are stored" in texts(at)

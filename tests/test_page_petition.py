@@ -412,3 +412,31 @@ def test_a_store_that_cannot_be_opened_says_history_is_off(page_on_fault_api, mo
     at = app()
     assert not at.exception and title(at) == TITLE
     assert [shown(e.value) for e in at.info] == ["History is off: the snapshot store cannot be opened."]
+
+
+def test_a_2010_petition_shown_on_2024_boundaries_is_marked_an_estimate(fake_api):
+    at = app()
+    at.toggle(key="on2024").set_value(True).run()
+    assert not at.exception
+    data = maps(at)["map"]
+    assert data["geometry"]["map"].startswith("/app/static/geo/pcon2024-map-")
+    assert sum(data["values"]["signatures"]) == 13_933  # the constituency total, kept whole
+    assert data["title"] == "Signatures (estimate)" and set(data["values"]["mp"]) == {
+        "Estimate: counted on the 2010–2024 boundaries"}
+    assert at.query_params["boundaries"] == "2024"
+    assert "population-weighted overlap lookup" in texts(at) and "estimates on the 2024 boundaries" in texts(at)
+    at.selectbox(key="c").set_value("E14001131").run()  # Bristol Central, a 2024 seat
+    assert "Estimate from the 2010–2024 seats" in texts(at) and at.query_params["c"] == "E14001131"
+    at.toggle(key="on2024").set_value(False).run()
+    assert maps(at)["map"]["geometry"]["map"].startswith("/app/static/geo/pcon2010-map-")
+    assert "boundaries" not in at.query_params
+
+
+def test_a_shared_link_opens_the_estimate_and_a_2024_petition_has_no_toggle(fake_api):
+    at = app(boundaries="2024", c="E14001131")
+    assert not at.exception and at.toggle(key="on2024").value
+    assert maps(at)["map"]["selected"] == "E14001131"
+    at = app(petition="700143", boundaries="2024")
+    assert not at.exception and not [t for t in at.toggle if t.key == "on2024"]
+    assert maps(at)["map"]["geometry"]["map"].startswith("/app/static/geo/pcon2024-map-")
+    assert "boundaries" not in at.query_params

@@ -11,6 +11,8 @@ from geo.seat import (
     profile_csv,
     seat_corpus,
     seat_profile,
+    signing_matrix,
+    similar_seats,
     summary_html,
 )
 
@@ -111,6 +113,47 @@ def test_area_rates_on_one_scale():
                           "region": ["R", "R", "Q"], "nation": ["England"] * 3})
     rates = area_rates(pd.Series({"A": 10, "B": 30, "C": 4}), table, "A", ["A", "B"]).set_index("area")
     assert rates["per_1000"].to_dict() == {"a": 10.0, "b": 30.0, "R": 20.0, "England": 11.0, "United Kingdom": 11.0}
+    beside = area_rates(pd.Series({"A": 10, "B": 30, "C": 4}), table, "A", ["A"], ["C"])
+    assert beside[["area", "kind", "ons_code"]].values.tolist()[:2] == [["a", "this seat", "A"], ["c", "similar", "C"]]
+
+
+def pattern_matrix(petitions: int = 40, seed: int = 1) -> pd.DataFrame:
+    """Six seats over `petitions` petitions: K is keen (twice L's counts on everything), L is the pattern, M
+    mirrors it (signs what L does not), N and O are noise, Z signs nothing."""
+    rng = np.random.default_rng(seed)
+    base = rng.integers(20, 400, petitions)
+    return pd.DataFrame({"L": base, "K": base * 2, "M": 8_000 // base, "N": rng.integers(20, 400, petitions),
+                         "O": rng.integers(20, 400, petitions), "Z": 0}).T
+
+
+@pytest.mark.parametrize("code, first, last", [("L", "K", "M"), ("K", "L", "M"), ("M", None, "K")])
+def test_similar_seats_follow_the_pattern_not_the_amount(code, first, last):
+    found = similar_seats(pattern_matrix(), code, n=10)
+    assert "Z" not in found.index and code not in found.index  # a seat that signed nothing is like no seat
+    if first:
+        assert found.index[0] == first and found.iloc[0] == pytest.approx(1.0, abs=0.01)
+    assert found.index[-1] == last and found.iloc[-1] < -0.5
+    assert found.is_monotonic_decreasing
+
+
+def test_too_few_petitions_make_no_similar_seats():
+    assert similar_seats(pattern_matrix(petitions=19), "L").empty
+    assert similar_seats(pattern_matrix(), "Z").empty and similar_seats(pattern_matrix(), "nowhere").empty
+
+
+def test_signing_matrix_takes_the_most_signed_petitions_of_one_set():
+    asked = []
+
+    def counts_of(ids, codes):
+        asked.append(ids)
+        assert codes == ["A", "B", "C"]
+        return pd.DataFrame({"petition_id": [1, 1, 3], "ons_code": ["A", "B", "A"], "signature_count": [5, 7, 2]})
+
+    totals = pd.Series({1: 900, 2: 5_000, 3: 300, 4: 400, 5: 50})
+    sets = {1: "pcon2024", 2: "pcon2010", 3: "pcon2024", 4: "pcon2024", 5: "pcon2024"}
+    got = signing_matrix(counts_of, totals, sets, "pcon2024", ["A", "B", "C"], n=3)
+    assert asked == [[1, 4, 3]]  # most signed first; the other set's and those under 100 signatures left out
+    assert got.to_dict() == {1: {"A": 5, "B": 7, "C": 0}, 4: {"A": 0, "B": 0, "C": 0}, 3: {"A": 2, "B": 0, "C": 0}}
 
 
 def test_store_weighted_counts_and_totals_agree_with_one_seat(store_url, mirror):
@@ -141,3 +184,24 @@ def test_seat_corpus_is_the_same_through_either_store_query(tmp_path, mirror):
     fast = seat_corpus(store.latest_counts_for, "E14001582", "pcon2024", walk, weighted=store.weighted_latest)
     slow = seat_corpus(store.latest_counts_for, "E14001582", "pcon2024", walk)
     pd.testing.assert_frame_equal(fast, slow)
+
+
+@pytest.mark.parametrize("parliament, expected", [("2019–2024", "pcon2010"), ("2024–", "pcon2024"),
+                                                  ("2010–2015", "pcon2010"), ("", None), (None, None)])
+def test_a_petitions_boundaries_follow_its_parliament(parliament, expected):
+    from geo.seat import petition_sets
+
+    assert list(petition_sets(pd.Series([parliament], dtype=object))) == [expected]
+
+
+def test_corpus_sums_add_the_other_boundaries_estimated():
+    from geo.seat import corpus_sums
+
+    walk = build_crosswalk(pd.DataFrame({"PARL10": ["A", "A", "B", "S"], "PARL25": ["X", "Y", "Y", "Z"],
+                                         "overlap_pop": ["300", "100", "100", "50"]}),
+                           pd.DataFrame({"UKPARL.2025": ["X", "Y", "Z"], "PCON24CD": ["N1", "N2", "S"]}))
+    totals = pd.Series({"A": 40, "B": 10, "N2": 7, "S": 5})  # S: a code both sets share, kept whole
+    assert corpus_sums(totals, ["N1", "N2", "S"], ["A", "B", "S"], "pcon2024", walk).to_dict() == {
+        "N1": 30.0, "N2": 27.0, "S": 5.0}
+    assert corpus_sums(totals, ["A", "B", "S"], ["N1", "N2", "S"], "pcon2010", walk).to_dict() == {
+        "A": 43.5, "B": 13.5, "S": 5.0}

@@ -1,4 +1,5 @@
 import numpy as np
+import pandas as pd
 import pytest
 
 from geo.unusual import MIN_RATIO, assess, bh_adjust, chance_words, overall, usual_share
@@ -127,3 +128,17 @@ def test_overall_share_of_signatures_against_share_of_residents():
     assert o.index == pytest.approx(2.0) and o.signatures == 40 and o.petitions == 2
     with pytest.raises(ValueError, match="not a seat"):
         overall(here, totals, population=2, uk_population=1)
+
+
+def test_words_can_wait_until_rows_are_shown():
+    from geo.unusual import described
+
+    rng = np.random.default_rng(8)
+    totals = rng.integers(100, 50_000, 400).astype(float)
+    here = np.minimum(totals, rng.binomial(totals.astype(int), 0.002) * rng.choice([0, 1, 3], 400)).astype(float)
+    eager = assess(here, totals)
+    lazy = assess(here, totals, describe=False)
+    assert (lazy["words"] == "").all() and (eager["words"] != "").any()
+    pd.testing.assert_frame_equal(described(lazy), eager)
+    shown = described(lazy.iloc[::7])
+    pd.testing.assert_frame_equal(shown, eager.iloc[::7])

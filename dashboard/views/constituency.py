@@ -8,7 +8,18 @@ from dashboard.components.mapview import map_element, picked
 from geo.across import local_slug, neighbours
 from geo.datasets import dataset, petition_attribution
 from geo.metrics import ordinal
-from geo.seat import METHOD, area_rates, filter_rows, options, profile_csv, summary_html
+from geo.seat import (
+    METHOD,
+    MIN_SIMILAR,
+    SIMILAR_MEANS,
+    area_rates,
+    filter_rows,
+    options,
+    profile_csv,
+    similar_seats,
+    summary_html,
+)
+from geo.seat_summary import summary_png, summary_svg
 from petitions.api import Unreachable
 from petitions.model import PetitionError
 from petitions.postcode import normalise_postcode
@@ -159,20 +170,36 @@ with st.expander("How “unusually popular” is measured"):
     st.text(METHOD + " So a seat that signs every petition a lot is not “unusual” on each of them: only what it "
                      "signs more (or less) than it usually does.")
 
-st.subheader("Beside its neighbours, region and nation")
+st.subheader("Compare with neighbours and similar seats")
 near = neighbours(cache.constituency_set(set_name).table, code)
-rates = area_rates(cache.seat_sums(set_name), table, code, near)
-rates["area"] = rates["area"] + " (" + rates["kind"] + ")"  # three columns fit a phone's width
-st.dataframe(rates, hide_index=True, width="stretch", column_order=["area", "per_1000", "signatures"],
+patterns = cache.signing(set_name)
+similar = similar_seats(patterns, code)
+sums = cache.seat_sums(set_name)
+rates = area_rates(sums.round(), table, code, near, similar.index)
+rates["kind"] = rates["kind"].where(rates["kind"] != "similar",
+                                    rates["ons_code"].map(lambda c: f"similar, r = {similar.get(c, 0.0):.2f}"))
+shown_rates = rates.assign(area=rates["area"] + " (" + rates["kind"] + ")")  # three columns fit a phone's width
+st.dataframe(shown_rates, hide_index=True, width="stretch", column_order=["area", "per_1000", "signatures"],
              column_config={"area": "Area", "signatures": st.column_config.NumberColumn("Signatures",
                                                                                         format="localized"),
                             "per_1000": st.column_config.NumberColumn("Per 1,000", format="%.1f")})
-st.caption(f"Signatures over the stored petitions of the {SET_LABEL[set_name]}, per 1,000 residents.")
+st.caption(f"Signatures per 1,000 residents over every stored petition; those on the other boundaries are "
+           f"estimated onto the {SET_LABEL[set_name]} by population-weighted overlap, as in the figures above.")
+if similar.empty:
+    st.caption(f"Similar seats need at least {MIN_SIMILAR} petitions of 100+ signatures held on these boundaries "
+               f"({patterns.shape[1]} now). " + LOAD_HINT)
+st.caption(SIMILAR_MEANS)
 
-a, b = st.columns(2)
+per_1000 = sums / table.set_index("ons_code")["population"].reindex(sums.index) * 1000
+a, b, d = st.columns(3)
 a.download_button("Profile as CSV", profile_csv(profile), file_name=f"{code}-petitions.csv", mime="text/csv",
                   icon=":material/download:")
-b.download_button("Printable one-page summary", summary_html(profile, mp, SOURCES),
+b.download_button("One-page summary (PNG)", lambda: summary_png(summary_svg(
+    profile, mp=mp, place=ui.place(row), boundaries=SET_LABEL[set_name], rates=rates, per_1000=per_1000, focus=near,
+    attribution=SOURCES, similar_means=SIMILAR_MEANS if len(similar) else "")), file_name=f"{code}-summary.png",
+                  mime="image/png", on_click="ignore", icon=":material/image:",
+                  help="An A4 page: the seat's map, headline figures, comparison and lists, ready to print")
+d.download_button("Printable page (HTML)", summary_html(profile, mp, SOURCES),
                   file_name=f"{code}-summary.html", mime="text/html", icon=":material/print:",
                   help="Opens in the browser: print it to PDF (one A4 page)")
 

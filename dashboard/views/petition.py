@@ -6,19 +6,21 @@ from dashboard import cache, embed, live, outlook, share, ui
 from dashboard.components.mapview import STATE_KEYS, map_element, picked
 from geo.breakdowns import abroad, by_nation, by_region, totals
 from geo.card import card_png
+from geo.crosswalk import ESTIMATE_NOTE
 from geo.export import attribution, export_table, to_csv_bytes, to_geojson_bytes
 from geo.maps import AREAS, METRICS, VIEWS, filter_area
 from geo.metrics import SCHEMES, ordinal
 from geo.pictures import map_image
 
 
-def constituency_panel(table, code: str) -> None:
+def constituency_panel(table, code: str, estimate: bool = False) -> None:
     """Figures of the selected constituency, compared with its region, nation and the UK."""
     row = table.set_index("ons_code").loc[code]
     of = len(table)
     with st.container(border=True):
         st.markdown(f"### {ui.md_escape(row['name'])}")
-        st.caption(ui.md_escape(f"{ui.mp_text(row)} · {ui.place(row)} · {code}"))
+        who = "Estimate from the 2010–2024 seats" if estimate else ui.mp_text(row)
+        st.caption(ui.md_escape(f"{who} · {ui.place(row)} · {code}"))
         cols = st.columns(2)
         cols[0].metric("Signatures", f"{int(row['signatures']):,}")
         cols[1].metric(f"Rank of {of}", ordinal(int(row["rank"])), help="by number of signatures")
@@ -43,6 +45,11 @@ if embed.wanted():
 loaded = ui.require_petition()
 p = loaded.petition
 result = cache.join(p)
+if "on2024" not in st.session_state:  # a shared link restores the estimate
+    st.session_state["on2024"] = st.query_params.get("boundaries") == "2024"
+if result.set_name == "pcon2010" and st.session_state["on2024"]:
+    result = cache.on_2024(p, result)
+estimate = result.estimated_from is not None
 table = result.table
 codes = table["ons_code"].tolist()
 names = dict(zip(table["ons_code"], table["name"]))
@@ -59,20 +66,28 @@ if st.session_state["c"] not in names:
 left, right = st.columns([2, 3], gap="medium")
 with right:
     values, sentence = cache.values(p, result)
+    if estimate:  # the hover's second line (the MP) says what every figure is
+        values = {**values, "mp": ["Estimate: counted on the 2010–2024 boundaries"] * len(values["mp"])}
     view, metric, area, scheme = (st.session_state[k] for k in ("view", "metric", "area", "scheme"))
     map_element(key="map", geometry=cache.geometry_urls(result.set_name), values=values,
                 state={"view": view, "metric": metric, "scheme": scheme, "area": area},
                 selected=st.session_state["c"] or None, controls=STATE_KEYS, areas=list(AREAS), summary=sentence,
                 label=f"Map of where petition {p.id} is signed", on_select=picked("map", codes),
-                state_targets={k: k for k in STATE_KEYS})
+                state_targets={k: k for k in STATE_KEYS}, title=f"{METRICS[metric]} (estimate)" if estimate else None)
     st.caption(f"{len(codes)} constituencies ({result.set_name[4:]} boundaries). Hover or tap one for its figures; "
                "drag to pan, scroll or pinch to zoom. Constituency totals exclude signatures from abroad.")
+    if result.set_name == "pcon2010" or estimate:
+        st.toggle("Show on 2024 boundaries (estimate)", key="on2024",
+                  help="Signed before the 2024 boundary change: estimate each new seat's count from the old seats' "
+                       "by where their residents live")
+    if estimate:
+        st.caption(ui.md_escape(ESTIMATE_NOTE))
     options = [""] + sorted(codes, key=lambda c: names[c])
     st.selectbox("Find a constituency", options, key="c", format_func=lambda c: names.get(c, "Type to search…"))
     code = st.session_state["c"]
     st.session_state["selected"] = code
     if code:
-        constituency_panel(table, code)
+        constituency_panel(table, code, estimate)
 
 with left:  # filled after the map, so that the map's message reaches the browser first
     ui.header(p, loaded)
@@ -80,7 +95,8 @@ with left:  # filled after the map, so that the map's message reaches the browse
     outlook.show(p)
     ui.details(p)
 
-view_params = {"petition": str(p.id), "view": view, "metric": metric, "area": area, "scheme": scheme, "c": code}
+view_params = {"petition": str(p.id), "view": view, "metric": metric, "area": area, "scheme": scheme, "c": code,
+               "boundaries": "2024" if estimate else ""}
 with right:  # below the map: live updates for open petitions, and sharing
     if p.state == "open" and loaded.origin == "live":
         live.show(p.id, names)
@@ -89,7 +105,7 @@ with right:  # below the map: live updates for open petitions, and sharing
 
 st.subheader(f"Top 10 in {'the UK' if area == 'UK' else area}")
 st.caption({"signatures": "by signatures", "per_1000": "by signatures per 1,000 residents",
-            "index": "by index vs UK"}[metric])
+            "index": "by index vs UK"}[metric] + (" (estimates on the 2024 boundaries)" if estimate else ""))
 top = filter_area(table, area).nlargest(10, metric)
 # Small tables as Markdown: the page's first view loads no table (Arrow) bundle, so the map draws sooner.
 st.markdown(ui.markdown_table(top, {"name": "Constituency", "signatures": "Signatures", "per_1000": "Per 1,000",
@@ -123,11 +139,12 @@ with st.expander("All constituencies: table and downloads"):
         everything = export_table(result)
         st.dataframe(everything, hide_index=True, width="stretch", column_config=ui.column_config(everything))
     shown = {"metric": metric, "view": view, "area": area, "scheme": scheme, "selected": code or None}
-    stem = f"petition-{p.id}-{metric}-{view}-{area.lower().replace(' ', '-')}"
+    suffix = "-2024-estimate" if estimate else ""
+    stem = f"petition-{p.id}-{metric}-{view}-{area.lower().replace(' ', '-')}{suffix}"
     cols = st.columns(4)
-    cols[0].download_button("CSV", lambda: to_csv_bytes(result), file_name=f"petition-{p.id}.csv", mime="text/csv",
-                            on_click="ignore", icon=":material/table:")
-    cols[1].download_button("GeoJSON", lambda: to_geojson_bytes(result), file_name=f"petition-{p.id}.geojson",
+    cols[0].download_button("CSV", lambda: to_csv_bytes(result), file_name=f"petition-{p.id}{suffix}.csv",
+                            mime="text/csv", on_click="ignore", icon=":material/table:")
+    cols[1].download_button("GeoJSON", lambda: to_geojson_bytes(result), file_name=f"petition-{p.id}{suffix}.geojson",
                             mime="application/geo+json", on_click="ignore", icon=":material/public:")
     cols[2].download_button("Map PNG", lambda: map_image(p, result, **shown), file_name=f"{stem}.png",
                             mime="image/png", on_click="ignore", icon=":material/image:")

@@ -4,6 +4,7 @@ and the page fits 1400 px and 390 px without a horizontal scroll (screenshots un
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -32,7 +33,7 @@ def list_links(page, title: str) -> list[str]:
     }""", title)
 
 
-@pytest.mark.parametrize("width, height", [(1400, 1100), (390, 844)])
+@pytest.mark.parametrize("width, height", [(1400, 1000), (390, 844)])
 @pytest.mark.parametrize("code, heading, name", [("E14000602", "Bristol West", "bristol-west-2010"),
                                                  ("E14001131", "Bristol Central", "bristol-central-2024")])
 def test_profile_fits_without_a_side_scroll(page, app, width, height, code, heading, name):
@@ -68,3 +69,12 @@ def test_every_list_link_opens_the_petitions_map_with_the_seat_selected(page, ap
             assert seat.input_value() == NAMES[match[2]], href  # the seat is selected on the petition's map
             opened += 1
     assert opened >= 8
+
+
+def test_the_one_page_summary_downloads_as_a_png(page, app):
+    settle(page, f"{app.url}/constituency?c=E14001131", "Bristol Central")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="One-page summary (PNG)").click()
+    assert download.value.suggested_filename == "E14001131-summary.png"
+    body = Path(download.value.path()).read_bytes()
+    assert body[:8] == b"\x89PNG\r\n\x1a\n" and int.from_bytes(body[16:20], "big") == 1240
