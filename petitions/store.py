@@ -571,25 +571,28 @@ class SQLStore:
         if len(ids) > MAX_FRAMES:
             raise ValueError(f"counts of at most {MAX_FRAMES} snapshots at once, not {len(ids)}")
         columns = ["snapshot_id", "fetched_at", name, "signature_count"]
-        states = []
+        states: list[tuple[Any, ...]] = []
         with self._read() as db:
             snaps = db.rows(f"""SELECT id, t, fetched_at FROM snapshots WHERE petition_id = ?
                                AND id IN ({','.join('?' * len(ids))}) ORDER BY t""", (pid, *ids)) if ids else []
             codes = dict(db.rows("""SELECT k.id, k.code FROM petition_codes pc JOIN codes k ON k.id = pc.code_id
                                     WHERE pc.petition_id = ? AND k.kind = ?""", (pid, kind)))
-            for _, t, _ in snaps:  # one seek per code at a constant time: the engine's fastest path
-                states.append(db.rows("""SELECT pc.code_id, (SELECT c.signature_count FROM counts c
-                                                WHERE c.petition_id = pc.petition_id AND c.code_id = pc.code_id
-                                                AND c.t <= ? ORDER BY c.t DESC LIMIT 1)
-                                         FROM petition_codes pc WHERE pc.petition_id = ? ORDER BY pc.code_id""",
-                                      (t, pid)))
+            if snaps and codes:
+                # One statement: a descending seek per code and frame, code by code (each code's frames read
+                # neighbouring index pages: twice as fast as frame by frame).
+                frames = " UNION ALL ".join(["SELECT ? AS n, ? AS t"] * len(snaps))
+                states = db.rows(f"""WITH f (n, t) AS ({frames})
+                                     SELECT (SELECT c.signature_count FROM counts c
+                                             WHERE c.petition_id = pc.petition_id AND c.code_id = pc.code_id
+                                             AND c.t <= f.t ORDER BY c.t DESC LIMIT 1)
+                                     FROM petition_codes pc JOIN codes k ON k.id = pc.code_id CROSS JOIN f
+                                     WHERE pc.petition_id = ? AND k.kind = ? ORDER BY pc.code_id, f.n""",
+                                 [x for i, (_, t, _) in enumerate(snaps) for x in (i, t)] + [pid, kind])
         if not snaps or not codes:
             return self._frame_of([], columns, dates=["fetched_at"])
-        every = np.array([k for k, _ in states[0]], dtype="int64")
-        names = np.array([codes.get(int(k), "") for k in every], dtype=object)
-        order = np.flatnonzero(np.isin(every, np.fromiter(codes, dtype="int64")))
-        order = order[np.argsort(names[order], kind="stable")]  # this kind's codes, in code order
-        values = np.array([[n or 0 for _, n in state] for state in states], dtype="int64")[:, order]
+        names = np.array([codes[k] for k in sorted(codes)], dtype=object)
+        order = np.argsort(names, kind="stable")  # in code order
+        values = np.array([n or 0 for (n,) in states], dtype="int64").reshape(len(names), len(snaps)).T[:, order]
         frame = pd.DataFrame({"snapshot_id": np.repeat([r[0] for r in snaps], len(order)),
                               "fetched_at": np.repeat(np.array([r[2] for r in snaps], dtype=object), len(order)),
                               name: np.tile(names[order], len(snaps)), "signature_count": values.ravel()})
