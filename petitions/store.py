@@ -654,13 +654,26 @@ class SQLStore:
         snapshot's constituency total: petition_id, action, state, snapshot_id, fetched_at, signature_count,
         constituency_total, signature_total, source; most signed here first."""
         code_id = self._code_id(CONSTITUENCY, ons_code)
-        return self._frame("""
-            SELECT p.id, p.action, p.state, p.latest_snapshot, p.last_fetched, COALESCE(l.signature_count, 0) AS here,
-                   p.latest_constituency_total, p.latest_total, p.latest_source
-            FROM petitions p LEFT JOIN latest l ON l.code_id = ? AND l.petition_id = p.id
-            WHERE p.latest_t IS NOT NULL ORDER BY here DESC, p.id""", (code_id,),
-            ["petition_id", "action", "state", "snapshot_id", "fetched_at", "signature_count", "constituency_total",
-             "signature_total", "source"], dates=["fetched_at"])
+        # Two scans in key order (the seat's latest counts, the petitions) matched here: no seek per petition
+        # and no sort in the engine.
+        with self._read() as db:
+            here = db.rows("SELECT petition_id, signature_count FROM latest WHERE code_id = ? ORDER BY petition_id",
+                           (code_id,))
+            rows = db.rows("""SELECT id, action, state, latest_snapshot, last_fetched, latest_constituency_total,
+                                     latest_total, latest_source
+                              FROM petitions WHERE latest_t IS NOT NULL ORDER BY id""", ())
+        frame = pd.DataFrame(rows, columns=["petition_id", "action", "state", "snapshot_id", "fetched_at",
+                                            "constituency_total", "signature_total", "source"])
+        ids = frame["petition_id"].to_numpy(dtype="int64")
+        found = np.array(here, dtype="int64").reshape(-1, 2)
+        at = np.searchsorted(ids, found[:, 0])
+        hit = at < len(ids)
+        hit[hit] = ids[at[hit]] == found[hit, 0]
+        counts = np.zeros(len(ids), dtype="int64")
+        counts[at[hit]] = found[hit, 1]
+        order = np.lexsort((ids, -counts))  # most signed here first, then by petition
+        frame.insert(5, "signature_count", counts)
+        return self._frame_of(frame.take(order).reset_index(drop=True), list(frame.columns), dates=["fetched_at"])
 
     def weighted_latest(self, weights: Mapping[str, float]) -> pd.Series:
         """Σ weight × latest count over several constituencies, per petition (petition_id → float; petitions with
