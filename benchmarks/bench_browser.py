@@ -124,7 +124,7 @@ def exports() -> dict[str, float]:
 
 
 def gzipped(urls: list[str]) -> int:
-    """Bytes of Streamlit's own static files among `urls` once gzipped (the rest counted as they are on disk)."""
+    """Bytes of the static files among `urls` (Streamlit's and the map's) once gzipped; fonts as they are."""
     import gzip
     from urllib.parse import urlsplit
 
@@ -225,8 +225,8 @@ def main(argv: list[str] | None = None) -> int:
           f"[target ≤ {BYTES_TARGET / 1e6:g} MB] {mark(size <= BYTES_TARGET)}   Plotly bundle: "
           + ("none" if not plotly else ", ".join(plotly))
           + f"   (bare Streamlit page: {statistics.median(bare_loads) / 1e6:.2f} MB)")
-    print(f"  static map files fetched: {', '.join(geometry)}; the same load gzipped (Streamlit serves its own "
-          f"bundles uncompressed, a compressing proxy in front would not): {gzipped(seen) / 1e6:.2f} MB")
+    print(f"  static map files fetched: {', '.join(geometry)}; its static files gzipped (Streamlit serves its own "
+          f"bundles uncompressed; behind a compressing proxy): {gzipped(seen) / 1e6:.2f} MB")
     for line in payloads():
         print(line)
     for fmt, ms in exports().items():
