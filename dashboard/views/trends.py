@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard import cache, outlook, ui
 from dashboard.components.mapview import map_element
 from geo.maps import VIEWS, frame_layers
-from geo.trends import rate_chart, total_chart
+from geo.trends import rate_chart, time_texts, total_chart
 from petitions.model import DEBATE_THRESHOLD, RESPONSE_THRESHOLD
 from petitions.projection import outlook as project
 
@@ -75,9 +75,9 @@ include = st.toggle("Include snapshots with a stale breakdown", key="include_sta
                          "is overstated")
 usable = snaps if include else snaps[~snaps["snapshot_id"].isin(frozen)]
 usable_ids = usable["snapshot_id"].astype(int).tolist()
-stamps = dict(zip(usable_ids, usable["fetched_at"].dt.strftime("%Y-%m-%dT%H%M")))
+stamps = dict(zip(usable_ids, time_texts(usable["fetched_at"], "%Y-%m-%dT%H%M")))
 labels = {sid: text + (" (stale)" if sid in stale else "")
-          for sid, text in zip(usable_ids, usable["fetched_at"].dt.strftime("%d %b %Y %H:%M"))}
+          for sid, text in zip(usable_ids, time_texts(usable["fetched_at"], "%d %b %Y %H:%M"))}
 ids = list(labels)  # in time order
 by_stamp = {v: k for k, v in stamps.items()}
 for key, default in (("from", ids[0]), ("to", ids[-1])):  # a shared link names snapshots by their time
