@@ -10,14 +10,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from geo.datasets import ConstituencySet, load_set
 from geo.join import join_counts
 from geo.sets import detect_set
-from petitions.history import growth, growth_warning, rate_per_hour
+from petitions.history import growth_warning, rate_per_hour
 
+LABEL = "%d %b %H:%M"  # a frame's time
 MAX_FRAMES = 40  # an animation longer than this is thinned evenly (first and last kept)
 
 
@@ -40,27 +42,36 @@ class Trend:
         """Signatures per hour between consecutive snapshots."""
         return rate_per_hour(self.snapshots)
 
-    def table_at(self, snapshot_id: int) -> gpd.GeoDataFrame:
-        """The joined table (all metrics) at one snapshot."""
-        rows = self.counts[self.counts["snapshot_id"] == snapshot_id]
-        counts = rows.rename(columns={"signature_count": "signatures"})[["ons_code", "signatures"]]
-        return join_counts(counts, self.cset).table
-
-    def frames(self, measure: str) -> list[tuple[str, gpd.GeoDataFrame]]:
-        """(label, table) per snapshot for an animated map of signatures, per_1000 or growth_per_1000.
+    def frames(self, measure: str) -> list[tuple[str, pd.DataFrame]]:
+        """(label, table of ons_code and the measure) per snapshot for an animated map of signatures, per_1000
+        or growth_per_1000, every seat of the set in each.
 
         Growth frames compare each snapshot with the previous usable one; frozen snapshots are left out.
         """
         ids = frame_ids(self.snapshots, self.frozen)
-        labels = dict(zip(self.snapshots["snapshot_id"].astype(int), self.snapshots["fetched_at"].map(_label)))
-        if measure != "growth_per_1000":
-            return [(labels[i], self.table_at(i)) for i in ids]
-        out = []
-        for before, after in zip(ids, ids[1:]):
-            table = self.table_at(after)
-            spread = self.spread(growth(self.counts, before, after)).set_index("ons_code")["growth_per_1000"]
-            out.append((labels[after], table.assign(growth_per_1000=table["ons_code"].map(spread).fillna(0.0))))
-        return out
+        shown = self.snapshots[self.snapshots["snapshot_id"].isin(ids)]
+        labels = dict(zip(shown["snapshot_id"].astype(int), time_texts(shown["fetched_at"], LABEL)))
+        codes = self.cset.table["ons_code"].to_numpy(dtype=object)
+        wide = self._signatures(ids)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            per_1000 = 1000 / self.cset.table["population"].to_numpy(dtype="float64")
+            if measure == "signatures":
+                rows, shown = wide, ids
+            elif measure == "per_1000":
+                rows, shown = wide * per_1000, ids
+            else:
+                rows, shown = np.nan_to_num((wide[1:] - wide[:-1]) * per_1000, nan=0.0), ids[1:]
+        return [(labels[i], pd.DataFrame({"ons_code": codes, measure: row})) for i, row in zip(shown, rows)]
+
+    def _signatures(self, ids: list[int]) -> np.ndarray:
+        """Signatures per seat of the set (columns, in the set's order) at each snapshot of `ids` (rows); codes
+        the set lacks are left out and a code listed twice is summed, as join_counts does."""
+        seats = pd.Index(self.cset.table["ons_code"]).get_indexer(self.counts["ons_code"].to_numpy(dtype=object))
+        at = pd.Index(ids).get_indexer(self.counts["snapshot_id"].to_numpy())
+        hit = (seats >= 0) & (at >= 0)
+        wide = np.zeros((len(ids), len(self.cset.table)), dtype="float64")
+        np.add.at(wide, (at[hit], seats[hit]), self.counts["signature_count"].to_numpy(dtype="float64")[hit])
+        return wide
 
     def spread(self, grown: pd.DataFrame) -> pd.DataFrame:
         """Growth per constituency between two snapshots (the store's growth(): ons_code, count_from, count_to,
@@ -108,7 +119,7 @@ def total_chart(snapshots: pd.DataFrame, thresholds: dict[int, str]) -> go.Figur
 def rate_chart(rates: pd.DataFrame) -> go.Figure:
     """Signatures per hour between consecutive snapshots: one bar per interval, labelled by its end time
     to the minute (a time axis around one or two bars would tick in fractions of a second)."""
-    labels = rates["fetched_at"].map(lambda t: f"{pd.Timestamp(t):%d %b %H:%M}")
+    labels = time_texts(rates["fetched_at"], LABEL)
     fig = go.Figure(go.Bar(x=labels, y=rates["per_hour"], marker_color="#2171b5",
                            customdata=rates[["gained", "hours"]].to_numpy(),
                            hovertemplate="to %{x}: %{y:,.0f} per hour (%{customdata[0]:,} in "
@@ -116,6 +127,12 @@ def rate_chart(rates: pd.DataFrame) -> go.Figure:
     fig.update_layout(title="Signatures per hour", height=360, margin={"l": 0, "r": 10, "t": 40, "b": 0},
                       xaxis={"type": "category", "title": "up to"}, yaxis={"tickformat": ",", "rangemode": "tozero"})
     return fig
+
+
+def time_texts(times: pd.Series, fmt: str) -> list[str]:
+    """Each time as `fmt` (strftime codes) says, as plain strings (pandas' own strftime and its string arrays
+    take a second over 10,000 snapshots)."""
+    return [format(t, fmt) for t in pd.to_datetime(times).dt.to_pydatetime()]
 
 
 def frame_ids(snapshots: pd.DataFrame, stale: Iterable[int]) -> list[int]:
@@ -133,10 +150,6 @@ def build_trend(snapshots: pd.DataFrame, counts: pd.DataFrame, stale: Mapping[in
     if cset is None:
         cset = load_set(detect_set(counts["ons_code"].unique()))
     return Trend(cset, snapshots, counts, frozenset(int(i) for i in stale), {int(k): v for k, v in stale.items()})
-
-
-def _label(value: pd.Timestamp) -> str:
-    return f"{pd.Timestamp(value):%d %b %H:%M}"
 
 
 def _thin(ids: list[int]) -> list[int]:

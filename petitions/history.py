@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 
 
@@ -56,20 +57,35 @@ def stale_snapshots(snapshots: pd.DataFrame, frozen: Iterable[int] = ()) -> dict
     breakdown lags behind the total).
     """
     s = snapshots.sort_values("fetched_at")
-    share = {int(r.snapshot_id): r.constituency_total / r.signature_count
-             for r in s.itertuples() if r.signature_count >= STALE_MIN_TOTAL}
+    judged = s[s["signature_count"] >= STALE_MIN_TOTAL]
+    own = (judged["constituency_total"] / judged["signature_count"]).to_numpy(dtype="float64")
+    usual = _median_of_others(own)
     reasons: dict[int, str] = {}
-    for sid, own in share.items():
-        others = [v for k, v in share.items() if k != sid]
-        if others:
-            usual = float(pd.Series(others).median())
-            if own < usual * STALE_SHARE:
-                reasons[sid] = (f"its constituency counts sum to {own:.0%} of the total, against "
-                                f"{usual:.0%} in the rest of the series")
+    for sid, mine, rest in zip(judged["snapshot_id"].astype(int), own, usual):
+        if mine < rest * STALE_SHARE:
+            reasons[int(sid)] = (f"its constituency counts sum to {mine:.0%} of the total, against "
+                                 f"{rest:.0%} in the rest of the series")
     for sid in (int(i) for i in frozen):
         reasons[sid] = (reasons[sid] + "; " if sid in reasons else "") + (
             "its constituency counts are those of an earlier snapshot although the total rose")
     return {sid: reasons[sid] for sid in (int(i) for i in s["snapshot_id"]) if sid in reasons}
+
+
+def _median_of_others(values: np.ndarray) -> np.ndarray:
+    """For each value, the median of all the other values (NaN when there are none), in O(n log n)."""
+    n = values.size
+    if n < 2:
+        return np.full(n, np.nan)
+    order = np.argsort(values, kind="stable")
+    ranked = values[order]
+    rank = np.empty(n, dtype="int64")
+    rank[order] = np.arange(n)
+    m = n - 1  # the others, sorted, are `ranked` without position `rank`: their i-th is ranked[i + (i >= rank)]
+
+    def nth(i: int) -> np.ndarray:
+        return ranked[i + (i >= rank)]
+
+    return nth(m // 2) if m % 2 else (nth(m // 2 - 1) + nth(m // 2)) / 2
 
 
 def growth_warning(snapshots: pd.DataFrame, start: int, end: int) -> str | None:

@@ -79,8 +79,7 @@ def _series(snapshots: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """Times (UTC datetimes) and counts, oldest first, one entry per distinct time."""
     s = snapshots[["fetched_at", "signature_count"]].dropna().sort_values("fetched_at", kind="stable")
     s = s.drop_duplicates("fetched_at", keep="last")
-    times = np.array([pd.Timestamp(t).tz_convert(UTC).to_pydatetime() if pd.Timestamp(t).tzinfo
-                      else pd.Timestamp(t).tz_localize(UTC).to_pydatetime() for t in s["fetched_at"]], dtype=object)
+    times = np.asarray(pd.to_datetime(s["fetched_at"], utc=True).dt.to_pydatetime(), dtype=object)
     return times, s["signature_count"].to_numpy(dtype="float64")
 
 

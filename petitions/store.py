@@ -605,25 +605,28 @@ class SQLStore:
         if len(ids) > MAX_FRAMES:
             raise ValueError(f"counts of at most {MAX_FRAMES} snapshots at once, not {len(ids)}")
         columns = ["snapshot_id", "fetched_at", name, "signature_count"]
-        states = []
+        states: list[tuple[Any, ...]] = []
         with self._read() as db:
             snaps = db.rows(f"""SELECT id, t, fetched_at FROM snapshots WHERE petition_id = ?
                                AND id IN ({','.join('?' * len(ids))}) ORDER BY t""", (pid, *ids)) if ids else []
             codes = dict(db.rows("""SELECT k.id, k.code FROM petition_codes pc JOIN codes k ON k.id = pc.code_id
                                     WHERE pc.petition_id = ? AND k.kind = ?""", (pid, kind)))
-            for _, t, _ in snaps:  # one seek per code at a constant time: the engine's fastest path
-                states.append(db.rows("""SELECT pc.code_id, (SELECT c.signature_count FROM counts c
-                                                WHERE c.petition_id = pc.petition_id AND c.code_id = pc.code_id
-                                                AND c.t <= ? ORDER BY c.t DESC LIMIT 1)
-                                         FROM petition_codes pc WHERE pc.petition_id = ? ORDER BY pc.code_id""",
-                                      (t, pid)))
+            if snaps and codes:
+                # One statement: a descending seek per code and frame, code by code (each code's frames read
+                # neighbouring index pages: twice as fast as frame by frame).
+                frames = " UNION ALL ".join(["SELECT ? AS n, ? AS t"] * len(snaps))
+                states = db.rows(f"""WITH f (n, t) AS ({frames})
+                                     SELECT (SELECT c.signature_count FROM counts c
+                                             WHERE c.petition_id = pc.petition_id AND c.code_id = pc.code_id
+                                             AND c.t <= f.t ORDER BY c.t DESC LIMIT 1)
+                                     FROM petition_codes pc JOIN codes k ON k.id = pc.code_id CROSS JOIN f
+                                     WHERE pc.petition_id = ? AND k.kind = ? ORDER BY pc.code_id, f.n""",
+                                 [x for i, (_, t, _) in enumerate(snaps) for x in (i, t)] + [pid, kind])
         if not snaps or not codes:
             return self._frame_of([], columns, dates=["fetched_at"])
-        every = np.array([k for k, _ in states[0]], dtype="int64")
-        names = np.array([codes.get(int(k), "") for k in every], dtype=object)
-        order = np.flatnonzero(np.isin(every, np.fromiter(codes, dtype="int64")))
-        order = order[np.argsort(names[order], kind="stable")]  # this kind's codes, in code order
-        values = np.array([[n or 0 for _, n in state] for state in states], dtype="int64")[:, order]
+        names = np.array([codes[k] for k in sorted(codes)], dtype=object)
+        order = np.argsort(names, kind="stable")  # in code order
+        values = np.array([n or 0 for (n,) in states], dtype="int64").reshape(len(names), len(snaps)).T[:, order]
         frame = pd.DataFrame({"snapshot_id": np.repeat([r[0] for r in snaps], len(order)),
                               "fetched_at": np.repeat(np.array([r[2] for r in snaps], dtype=object), len(order)),
                               name: np.tile(names[order], len(snaps)), "signature_count": values.ravel()})
@@ -685,13 +688,26 @@ class SQLStore:
         snapshot's constituency total: petition_id, action, state, snapshot_id, fetched_at, signature_count,
         constituency_total, signature_total, source; most signed here first."""
         code_id = self._code_id(CONSTITUENCY, ons_code)
-        return self._frame("""
-            SELECT p.id, p.action, p.state, p.latest_snapshot, p.last_fetched, COALESCE(l.signature_count, 0) AS here,
-                   p.latest_constituency_total, p.latest_total, p.latest_source
-            FROM petitions p LEFT JOIN latest l ON l.code_id = ? AND l.petition_id = p.id
-            WHERE p.latest_t IS NOT NULL ORDER BY here DESC, p.id""", (code_id,),
-            ["petition_id", "action", "state", "snapshot_id", "fetched_at", "signature_count", "constituency_total",
-             "signature_total", "source"], dates=["fetched_at"])
+        # Two scans in key order (the seat's latest counts, the petitions) matched here: no seek per petition
+        # and no sort in the engine.
+        with self._read() as db:
+            here = db.rows("SELECT petition_id, signature_count FROM latest WHERE code_id = ? ORDER BY petition_id",
+                           (code_id,))
+            rows = db.rows("""SELECT id, action, state, latest_snapshot, last_fetched, latest_constituency_total,
+                                     latest_total, latest_source
+                              FROM petitions WHERE latest_t IS NOT NULL ORDER BY id""", ())
+        frame = pd.DataFrame(rows, columns=["petition_id", "action", "state", "snapshot_id", "fetched_at",
+                                            "constituency_total", "signature_total", "source"])
+        ids = frame["petition_id"].to_numpy(dtype="int64")
+        found = np.array(here, dtype="int64").reshape(-1, 2)
+        at = np.searchsorted(ids, found[:, 0])
+        hit = at < len(ids)
+        hit[hit] = ids[at[hit]] == found[hit, 0]
+        counts = np.zeros(len(ids), dtype="int64")
+        counts[at[hit]] = found[hit, 1]
+        order = np.lexsort((ids, -counts))  # most signed here first, then by petition
+        frame.insert(5, "signature_count", counts)
+        return self._frame_of(frame.take(order).reset_index(drop=True), list(frame.columns), dates=["fetched_at"])
 
     def weighted_latest(self, weights: Mapping[str, float]) -> pd.Series:
         """Σ weight × latest count over several constituencies, per petition (petition_id → float; petitions with

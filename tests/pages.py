@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import json
 import re
 from pathlib import Path
@@ -88,11 +87,10 @@ def texts(at: AppTest) -> str:
 
 
 def title(at: AppTest) -> str:
-    """The page's title: a plain st.title, or the escaped <h1> that document text is shown in."""
-    for element in at.get("html"):
-        match = re.fullmatch(r"<h1>(.*)</h1>", element.proto.body, re.S)
-        if match:
-            return html.unescape(match.group(1))
+    """The page's title: a plain st.title, or the escaped Markdown heading that document text is shown in."""
+    for element in at.markdown:
+        if element.value.startswith("# "):
+            return re.sub(r"\\(.)", r"\1", element.value[2:]).replace("\u2060", "")
     return at.title[0].value if at.title else ""
 
 

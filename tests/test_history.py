@@ -117,3 +117,15 @@ def test_growth_warning_when_constituencies_outgrow_the_total(start_sums, end_su
     s = snaps([(1, "2025-01-01T00:00", start_sums[1]), (2, "2025-01-01T01:00", end_sums[1])]).assign(
         constituency_total=[start_sums[0], end_sums[0]])
     assert (growth_warning(s, 1, 2) is not None) == warned
+
+
+@pytest.mark.parametrize("values", [[], [0.5], [0.5, 0.9], [0.9, 0.1, 0.5], [0.8, 0.8, 0.2, 0.8],
+                                    [0.3, 0.1, 0.4, 0.1, 0.5, 0.9, 0.2]])
+def test_median_of_the_others_matches_the_direct_answer(values):
+    import numpy as np
+
+    from petitions.history import _median_of_others
+
+    v = np.array(values, dtype="float64")
+    direct = [float(pd.Series(np.delete(v, i)).median()) if len(v) > 1 else float("nan") for i in range(len(v))]
+    assert np.allclose(_median_of_others(v), direct, equal_nan=True)

@@ -134,23 +134,27 @@ with countries:
         if len(foreign) > 15:
             st.caption(f"The 15 countries with most signatures, of {len(foreign)} with any.")
 
-with st.expander("All constituencies: table and downloads"):
-    if st.toggle("Show the table of every constituency", key="all_table"):
-        everything = export_table(result)
-        st.dataframe(everything, hide_index=True, width="stretch", column_config=ui.column_config(everything))
-    shown = {"metric": metric, "view": view, "area": area, "scheme": scheme, "selected": code or None}
-    suffix = "-2024-estimate" if estimate else ""
-    stem = f"petition-{p.id}-{metric}-{view}-{area.lower().replace(' ', '-')}{suffix}"
-    cols = st.columns(4)
-    cols[0].download_button("CSV", lambda: to_csv_bytes(result), file_name=f"petition-{p.id}{suffix}.csv",
-                            mime="text/csv", on_click="ignore", icon=":material/table:")
-    cols[1].download_button("GeoJSON", lambda: to_geojson_bytes(result), file_name=f"petition-{p.id}{suffix}.geojson",
-                            mime="application/geo+json", on_click="ignore", icon=":material/public:")
-    cols[2].download_button("Map PNG", lambda: map_image(p, result, **shown), file_name=f"{stem}.png",
-                            mime="image/png", on_click="ignore", icon=":material/image:")
-    cols[3].download_button("Map SVG", lambda: map_image(p, result, fmt="svg", **shown), file_name=f"{stem}.svg",
-                            mime="image/svg+xml", on_click="ignore", icon=":material/draw:")
-    st.caption(attribution(result))
+# Its content runs only when opened: the toggle's and download buttons' bundles stay off the first view.
+downloads = st.expander("All constituencies: table and downloads", key="downloads", on_change="rerun")
+if downloads.open:
+    with downloads:
+        if st.toggle("Show the table of every constituency", key="all_table"):
+            everything = export_table(result)
+            st.dataframe(everything, hide_index=True, width="stretch", column_config=ui.column_config(everything))
+        shown = {"metric": metric, "view": view, "area": area, "scheme": scheme, "selected": code or None}
+        suffix = "-2024-estimate" if estimate else ""
+        stem = f"petition-{p.id}-{metric}-{view}-{area.lower().replace(' ', '-')}{suffix}"
+        cols = st.columns(4)
+        cols[0].download_button("CSV", lambda: to_csv_bytes(result), file_name=f"petition-{p.id}{suffix}.csv",
+                                mime="text/csv", on_click="ignore", icon=":material/table:")
+        cols[1].download_button("GeoJSON", lambda: to_geojson_bytes(result),
+                                file_name=f"petition-{p.id}{suffix}.geojson",
+                                mime="application/geo+json", on_click="ignore", icon=":material/public:")
+        cols[2].download_button("Map PNG", lambda: map_image(p, result, **shown), file_name=f"{stem}.png",
+                                mime="image/png", on_click="ignore", icon=":material/image:")
+        cols[3].download_button("Map SVG", lambda: map_image(p, result, fmt="svg", **shown), file_name=f"{stem}.svg",
+                                mime="image/svg+xml", on_click="ignore", icon=":material/draw:")
+        st.caption(attribution(result))
 
 if result.unmatched:
     st.warning(f"{len(result.unmatched)} code(s) in the petition are not {result.set_name} constituencies: "

@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard import cache, outlook, ui
 from dashboard.components.mapview import map_element
 from geo.maps import VIEWS, frame_layers
-from geo.trends import rate_chart, total_chart
+from geo.trends import rate_chart, time_texts, total_chart
 from petitions.model import DEBATE_THRESHOLD, RESPONSE_THRESHOLD
 from petitions.projection import outlook as project
 
@@ -74,9 +74,10 @@ include = st.toggle("Include snapshots with a stale breakdown", key="include_sta
                     help="Off by default: their constituency counts lag behind the total, so growth from them "
                          "is overstated")
 usable = snaps if include else snaps[~snaps["snapshot_id"].isin(frozen)]
-stamps = {int(r.snapshot_id): f"{r.fetched_at:%Y-%m-%dT%H%M}" for r in usable.itertuples()}
-labels = {int(r.snapshot_id): f"{r.fetched_at:%d %b %Y %H:%M}" + (" (stale)" if int(r.snapshot_id) in stale else "")
-          for r in usable.itertuples()}
+usable_ids = usable["snapshot_id"].astype(int).tolist()
+stamps = dict(zip(usable_ids, time_texts(usable["fetched_at"], "%Y-%m-%dT%H%M")))
+labels = {sid: text + (" (stale)" if sid in stale else "")
+          for sid, text in zip(usable_ids, time_texts(usable["fetched_at"], "%d %b %Y %H:%M"))}
 ids = list(labels)  # in time order
 by_stamp = {v: k for k, v in stamps.items()}
 for key, default in (("from", ids[0]), ("to", ids[-1])):  # a shared link names snapshots by their time
@@ -116,6 +117,6 @@ with d:
 with st.expander("Snapshots"):
     shown = snaps.assign(stale=[stale.get(int(i), "") for i in snaps["snapshot_id"]])
     st.dataframe(shown, hide_index=True, width="stretch", column_config=ui.column_config(shown))
-    st.download_button("Download snapshots CSV", shown.to_csv(index=False).encode(),
+    st.download_button("Download snapshots CSV", lambda: shown.to_csv(index=False).encode(),
                        file_name=f"petition-{p.id}-snapshots.csv", mime="text/csv", on_click="ignore")
 ui.sync_url(petition=str(p.id), view=view, metric=measure, **{"from": stamps[start], "to": stamps[end]})

@@ -80,7 +80,7 @@ def test_every_link_the_app_builds_opens(page, app):
 
 def test_239406_beside_the_official_page(page, app):
     open_page(page, f"{app.url}/petition?petition=239406", "h1", TITLE)
-    page.locator('[data-testid="stMetricValue"]').filter(has_text="14,846").wait_for()
+    page.locator("h3").filter(has_text="14,846 signatures").wait_for()
     body = page.locator('[data-testid="stMain"]').inner_text()
     for seed in (TITLE, "This petition was submitted during the 2017–2019 Parliament", "This petition is closed",
                  "This petition ran for 6 months", "14,846", "This response was given on 18 March 2019",
