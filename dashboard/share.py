@@ -61,7 +61,11 @@ def copy_button(key: str = "copy_link", label: str = "Copy link") -> None:
 
 def show(text: str, path: str, params: dict[str, str], card: tuple[str, object] | None = None) -> None:
     """The share row: copy link, a link per site, and the card's download (name, bytes callable)."""
-    with st.popover("Share", icon=":material/share:"):
+    # Its content runs only when opened: the link, code and download bundles stay off the first view.
+    box = st.popover("Share", icon=":material/share:", key="share", on_change="rerun")
+    if not box.open:
+        return
+    with box:
         copy_button()
         url = page_url(st.context.url, path, params)
         if url:

@@ -212,7 +212,7 @@ def test_breakdowns_and_downloads(fake_api):
     at.session_state["downloads"] = True  # the expander opened
     at.run()
     labels = [b.proto.label for b in at.get("download_button")]
-    assert labels == ["Share card (PNG, 1200 × 630)", "CSV", "GeoJSON", "Map PNG", "Map SVG"]
+    assert labels == ["CSV", "GeoJSON", "Map PNG", "Map SVG"]
 
 
 def test_the_official_page_facts_of_239406(fake_api):
