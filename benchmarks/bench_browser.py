@@ -15,12 +15,8 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from benchmarks import median_ms  # noqa: E402
-from tests.browser.conftest import (  # noqa: E402 - the browser tests' helpers start the app the same way
+from benchmarks import median_ms, mirror
+from dashboard.harness import (  # the browser tests start the app the same way
     CHROMIUM,
     VIEWPORT,
     launch_chromium,
@@ -38,11 +34,6 @@ SWITCH_TARGET_S = 0.3
 PETITION_TARGET_S = 1.0
 BYTES_TARGET = 3_000_000
 EXPORT_TARGET_MS = 1000.0
-
-
-def mirror() -> Path:
-    value = os.environ.get("PETITIONMAP_MIRROR")
-    return Path(value) if value else (ROOT.parent / "shared" / "data").resolve()
 
 
 def mark(ok: bool) -> str:

@@ -9,24 +9,21 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 import pandas as pd
 
-from benchmarks import median_ms
-from geo.datasets import load_set, mirror_dir
+from benchmarks import median_ms, mirror
+from geo.datasets import load_set
 from geo.join import join_counts, join_petition
 from petitions.model import parse_petition_text
 
-ROOT = Path(__file__).resolve().parent.parent
 PETITIONS = {"239406": "pcon2010", "700143": "pcon2024"}  # a 2017-2019 petition and a 2024 one
 TARGET_MS = 20.0
 
 
 def petition_text(pid: str) -> str:
     """A real petition document from the mirror (PETITIONMAP_MIRROR, default ../shared/data)."""
-    mirror = mirror_dir() or ROOT.parent / "shared" / "data"
-    path = mirror / "petitions" / f"{pid}.json"
+    path = mirror() / "petitions" / f"{pid}.json"
     if not path.is_file():
         raise SystemExit(f"error: {path} not found; set PETITIONMAP_MIRROR to the data mirror")
     return path.read_text(encoding="utf-8")

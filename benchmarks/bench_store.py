@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks import median_ms
+from petitions.settings import current
 from petitions.store import CONSTITUENCY, SQLStore, open_store
 
 CONSTITUENCIES = 650
@@ -147,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
             out["store size per million changed rows"] = f"{size / rows * 1e6 / 1e6:.0f} MB"
             for name, ms in trends(store, args.snapshots, args.repeat).items():
                 out[f"Trends, {args.snapshots:,} snapshots: {name}"] = f"{ms:.1f} ms"
-            if args.page and os.environ.get("PETITIONMAP_MIRROR"):
+            if args.page and current().mirror:
                 out[f"Trends page, {args.snapshots:,} snapshots (server time)"] = \
                     f"{trends_page(store.url, 3):.0f} ms"
             store.close()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 import re
 from datetime import date, datetime
-from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
@@ -14,6 +13,7 @@ from dashboard import cache
 from petitions.api import parse_source
 from petitions.loader import CURRENT_PARLIAMENT, Loaded
 from petitions.model import DEBATE_THRESHOLD, GENERAL_ELECTIONS, RESPONSE_THRESHOLD, Petition, PetitionError
+from petitions.settings import current
 
 DEFAULT_PETITION = "239406"
 # URL query parameters that carry the view; each page keeps the ones it uses.
@@ -328,7 +328,7 @@ def _switch(pid: str) -> None:
         st.session_state["petition"] = pid
         st.session_state.pop("c", None)
         st.session_state.pop("selected", None)
-PAGES = Path(__file__).resolve().parent / "views"
+PAGES = current().pages
 
 
 def map_link(pid: int, code: str | None = None) -> str:

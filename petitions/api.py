@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import time
 from collections.abc import Callable
@@ -26,6 +25,7 @@ from petitions.model import (
     parse_petition_text,
     short,
 )
+from petitions.settings import API_BASE_ENV, current
 
 HOST = "petition.parliament.uk"
 OFFICIAL_HOSTS = (HOST, "www." + HOST)
@@ -33,7 +33,6 @@ MAP_SITE = "petitionmap.unboxedconsulting.com"  # the "Show on a map" site: its 
 DEADLINE = 15.0  # seconds for a whole fetch, retries and the archive fallback included
 MIN_TRY = 1.0  # seconds an attempt needs at least: a retry with less time left is not made
 MAX_BYTES = 10_000_000  # the largest real petition document is ~200 KB
-API_BASE_ENV = "PETITIONMAP_API_BASE"  # tests only: a fake API on this machine
 _LOCAL_BASE = re.compile(r"^http://(127\.0\.0\.1|localhost)(:\d+)?/?$")
 _ID = re.compile(r"0*([1-9][0-9]{0,8})")
 STATES = ("all", "open", "closed", "rejected", "awaiting_response", "with_response",
@@ -350,7 +349,7 @@ def default_client() -> httpx.Client:
     """The HTTP client: to petition.parliament.uk, or, in tests, to a fake API on this machine named by
     $PETITIONMAP_API_BASE (http://127.0.0.1 or http://localhost only)."""
     headers = {"Accept": "application/json", "User-Agent": "petitionmap"}
-    base = os.environ.get(API_BASE_ENV)
+    base = current().api_base
     if not base:
         return httpx.Client(headers=headers)
     if not _LOCAL_BASE.match(base):

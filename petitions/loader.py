@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -20,8 +19,8 @@ from petitions.model import (
     parse_petition,
     read_petition_file,
 )
+from petitions.settings import current
 
-MIRROR_ENV = "PETITIONMAP_MIRROR"
 _SNAPSHOT_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{4}\.json$")
 
 
@@ -113,8 +112,7 @@ def one_line(exc: BaseException) -> str:
 
 def mirror_dir() -> Path | None:
     """The mirror folder of the official sources given by PETITIONMAP_MIRROR, if any."""
-    value = os.environ.get(MIRROR_ENV)
-    return Path(value) if value else None
+    return current().mirror
 
 
 def mirror_petitions(mirror: Path | None = None) -> list[ListItem]:

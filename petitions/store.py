@@ -18,7 +18,6 @@ PostgreSQL with a row lock per petition.
 from __future__ import annotations
 
 import json
-import os
 import re
 import sqlite3
 import threading
@@ -32,9 +31,9 @@ import numpy as np
 import pandas as pd
 
 from petitions.model import Petition, PetitionError, read_petition_file
+from petitions.settings import DEFAULT_STORE as DEFAULT_PATH
+from petitions.settings import STORE_ENV, current
 
-STORE_ENV = "PETITIONMAP_STORE"
-DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "history.sqlite"
 SOURCES = ("api", "file", "series")  # where a snapshot came from; "series" totals are constituency sums
 BUSY_TIMEOUT_MS = 30_000
 SCHEMA_VERSION = 3
@@ -211,7 +210,7 @@ def open_store(target: str | Path | None = None) -> SQLStore:
 
     `sqlite:///relative/path`, `sqlite:////absolute/path`, a plain path, or `postgresql://…`.
     """
-    text = str(target) if target is not None else (os.environ.get(STORE_ENV) or str(DEFAULT_PATH))
+    text = str(target) if target is not None else current().store
     if text.startswith(("postgresql://", "postgres://")):
         return PostgresStore(text)
     if text.startswith("sqlite://"):

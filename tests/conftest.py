@@ -9,8 +9,10 @@ import geopandas as gpd
 import pytest
 import shapely
 
-ROOT = Path(__file__).resolve().parent.parent
-MIRROR = Path(os.environ.get("PETITIONMAP_MIRROR") or ROOT.parent / "shared" / "data").resolve()
+from petitions.settings import current
+
+ROOT = current().root
+MIRROR = (current().mirror or ROOT.parent / "shared" / "data").resolve()
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -13,8 +13,9 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from petitions.api import PetitionsAPI
+from petitions.settings import current
 
-APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
+APP = str(current().app)
 
 
 class MirrorAPI:

@@ -10,13 +10,15 @@ import hashlib
 import json
 import os
 from collections.abc import Callable, Sequence
-from pathlib import Path
+from importlib import resources
 from typing import Any
 
 import streamlit as st
 
-HERE = Path(__file__).resolve().parent
-STATIC = HERE.parent / "static"
+from petitions.settings import current
+
+HERE = resources.files(__package__)  # map.js and map.css ship beside this module
+STATIC = current().static
 STATE_KEYS = ("view", "metric", "scheme", "area")
 
 

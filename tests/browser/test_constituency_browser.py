@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.browser.conftest import SCREENSHOTS
+from dashboard.harness import SCREENSHOTS
 
 pytestmark = pytest.mark.browser
 
