@@ -27,6 +27,7 @@ data: $(VENV)/.runtime
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 # Browser tests drive Debian's Chromium (Playwright's own browser download does not work here).
 browser:

@@ -13,6 +13,7 @@ import os
 import statistics
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 from benchmarks import median_ms, mirror
@@ -111,7 +112,7 @@ def exports() -> dict[str, float]:
 
     p = read_petition_file(mirror() / "petitions" / f"{PETITION}.json")
     result = join_petition(p)
-    return {fmt: median_ms(lambda f=fmt: map_image(p, result, "per_1000", fmt=f), 5) for fmt in ("png", "svg")}
+    return {fmt: median_ms(partial(map_image, p, result, "per_1000", fmt=fmt), 5) for fmt in ("png", "svg")}
 
 
 def payloads() -> list[str]:

@@ -20,9 +20,9 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks import median_ms
+from benchmarks import median_ms, mirror
 from petitions.settings import current
-from petitions.store import CONSTITUENCY, SQLStore, open_store
+from petitions.store import CONSTITUENCY, SQLiteStore, SQLStore, open_store
 
 CONSTITUENCIES = 650
 PID = 700143
@@ -47,10 +47,10 @@ def build(store: SQLStore, snapshots: int, changing: int = 100, seed: int = 5) -
 
 
 def store_bytes(store: SQLStore) -> int:
-    if store.url.startswith("postgresql"):
+    if not isinstance(store, SQLiteStore):
         return int(store._rows("SELECT pg_database_size(current_database())", ())[0][0])
     store._db().run("PRAGMA wal_checkpoint(TRUNCATE)")
-    return sum(p.stat().st_size for p in Path(store.path).parent.glob(Path(store.path).name + "*"))
+    return sum(p.stat().st_size for p in store.path.parent.glob(store.path.name + "*"))
 
 
 def trends(store: SQLStore, snapshots: int, repeat: int) -> dict[str, float]:
@@ -76,12 +76,11 @@ def trends_page(url: str, repeat: int) -> float:
 
     from dashboard import cache
     from petitions.api import PetitionsAPI
-    from petitions.loader import mirror_dir
     from tests.pages import APP, MirrorAPI
 
     os.environ["PETITIONMAP_STORE"] = url
-    client = PetitionsAPI(httpx.Client(transport=httpx.MockTransport(MirrorAPI(mirror_dir()))), sleep=lambda s: None)
-    cache.api = lambda: client
+    client = PetitionsAPI(httpx.Client(transport=httpx.MockTransport(MirrorAPI(mirror()))), sleep=lambda s: None)
+    cache.api = lambda: client  # type: ignore[assignment]  # the page fetches from the mirror
 
     def run() -> None:
         st.cache_data.clear()  # every answer from the store again (constituency sets stay loaded)

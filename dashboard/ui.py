@@ -178,7 +178,7 @@ def outcome_section(p: Petition) -> None:
             plain_text(p.debate.overview)
     links = (("Watch the debate", o.video_url), ("Read the transcript", o.transcript_url),
              ("Read the research", o.debate_pack_url))
-    found = [(label, url) for label, url in links if _official_link(url)]
+    found = [(label, url) for label, url in links if url and _official_link(url)]
     with st.container(horizontal=True):
         for label, url in found:
             st.link_button(label, url, icon=":material/open_in_new:")

@@ -40,7 +40,7 @@ def seat_corpus(latest_counts_for: LatestCounts, code: str, set_name: str, walk:
         base["other"] = estimate.reindex(base.index, fill_value=0.0)
     other_set = OLD if onto == NEW else NEW
     known = pd.Series(petition_sets or {}, dtype=object).reindex(base.index)
-    guess = np.select([base["mine"] > 0, base["other"] > 0], [set_name, other_set], default=None)
+    guess = np.select([base["mine"] > 0, base["other"] > 0], [set_name, other_set], default=None)  # type: ignore[call-overload]  # an object array: None where neither set has signatures
     chosen = known.where(known.notna(), pd.Series(guess, index=base.index))
     base["set"] = chosen
     base = base[base["set"].notna()]

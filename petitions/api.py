@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import builtins
 import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -84,6 +85,10 @@ class ListPage:
     last_page: int | None
 
 
+@overload
+def parse_source(source: str | int | Path, *, files: Literal[False] = False) -> int: ...
+@overload
+def parse_source(source: str | int | Path, *, files: bool) -> int | Path: ...
 def parse_source(source: str | int | Path, *, files: bool = False) -> int | Path:
     """Read what a user typed: a petition number or a petition link; with `files`, also a local JSON file.
 
@@ -172,7 +177,7 @@ class PetitionsAPI:
         doc = self.get("/archived/petitions.json" if archived else "/petitions.json", params).doc
         return parse_list(doc, archived=archived)
 
-    def local(self, slug: str) -> list[ListItem]:
+    def local(self, slug: str) -> builtins.list[ListItem]:
         """Popular petitions in a constituency (current parliament), from /petitions/local/{slug}.json."""
         doc = self.get(f"/petitions/local/{slug}.json").doc
         return list(parse_list(doc).items)
@@ -278,7 +283,8 @@ def parse_list(doc: Any, archived: bool = False) -> ListPage:
                                                                            "signature_count"), archived))
         except PetitionError:
             continue
-    links = doc.get("links") if isinstance(doc.get("links"), dict) else {}
+    links = doc.get("links")
+    links = links if isinstance(links, dict) else {}
     return ListPage(tuple(items), _page_of(links.get("next")), _page_of(links.get("last")))
 
 

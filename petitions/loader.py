@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -260,7 +261,7 @@ CURRENT_PARLIAMENT = parliament_of(GENERAL_ELECTIONS[-1])
 
 
 def offline_list(petitions: list[Petition], state: str = "open", q: str = "", page: int = 1,
-                 archived: bool = False, lists: list[SavedList] = ()) -> tuple[list[ListItem], int]:
+                 archived: bool = False, lists: Sequence[SavedList] = ()) -> tuple[list[ListItem], int]:
     """The list endpoint's filters (state, words of q, archived) and paging over petitions held locally:
     whole documents, and the petitions of saved list pages (which the site found for their query).
 

@@ -223,9 +223,9 @@ def open_store(target: str | Path | None = None) -> SQLStore:
     return SQLiteStore(text)
 
 
-def store_errors() -> tuple[type[BaseException], ...]:
-    """The exceptions a store may raise on a fault of its engine (for callers that must carry on)."""
-    errors: list[type[BaseException]] = [sqlite3.Error, OSError]
+def store_errors(*also: type[Exception]) -> tuple[type[Exception], ...]:
+    """The exceptions a store may raise on a fault of its engine (for callers that must carry on), and `also`."""
+    errors: list[type[Exception]] = [*also, sqlite3.Error, OSError]
     try:
         import psycopg
     except ImportError:
@@ -388,7 +388,7 @@ class SQLStore:
         changes = {k: n for k, n in new.items() if previous.get(k, 0) != n}
         changes |= {k: 0 for k, n in previous.items() if n and k not in new}
         changed = sum(1 for k in changes if kinds[k] == CONSTITUENCY)
-        row = db.one(f"""INSERT INTO snapshots ({'id, ' if snapshot_id else ''}petition_id, t, fetched_at, updated_at,
+        row = db.row(f"""INSERT INTO snapshots ({'id, ' if snapshot_id else ''}petition_id, t, fetched_at, updated_at,
                          signature_count, constituency_total, source, changed, has_document)
                          VALUES ({'?, ' if snapshot_id else ''}?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
                      ((snapshot_id,) if snapshot_id else ()) + (
@@ -737,9 +737,9 @@ class SQLiteStore(SQLStore):
         self.url = f"sqlite:///{self.path}"
         self.path.parent.mkdir(parents=True, exist_ok=True)
         db = self._db()
-        if db.one("PRAGMA journal_mode")[0] != "wal":
+        if db.row("PRAGMA journal_mode")[0] != "wal":
             db.run("PRAGMA journal_mode=WAL")
-        if db.one("PRAGMA user_version")[0] < SCHEMA_VERSION:
+        if db.row("PRAGMA user_version")[0] < SCHEMA_VERSION:
             self._migrate(db)
 
     def _connection(self) -> sqlite3.Connection:
@@ -764,7 +764,7 @@ class SQLiteStore(SQLStore):
         """Create the schema, or bring a store written by an earlier version up to date, in one transaction."""
         self._begin_write(db)
         try:
-            version = db.one("PRAGMA user_version")[0]
+            version = db.row("PRAGMA user_version")[0]
             if version < SCHEMA_VERSION:  # else another process got here first
                 tables = {r[0] for r in db.rows("SELECT name FROM sqlite_master WHERE type = 'table'", ())}
                 old = "constituency_counts" in tables
@@ -888,6 +888,13 @@ class _DB:
 
     def one(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
         return self.conn.execute(self._sql(sql), params).fetchone()
+
+    def row(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...]:
+        """The one row of a query that always answers one (a PRAGMA, an INSERT … RETURNING)."""
+        row = self.one(sql, params)
+        if row is None:
+            raise sqlite3.DatabaseError(f"no row from {sql.split()[0]} …")
+        return row
 
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return self.conn.execute(self._sql(sql), params).fetchall()

@@ -114,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
         every = parse_interval(args.every)
         api = PetitionsAPI(retries=1, sleep=stopper.sleep)  # $PETITIONMAP_API_BASE: a fake API, in tests
         store = open_store(args.store)
-    except (ValueError, *store_errors()) as exc:
+    except store_errors(ValueError) as exc:
         return fail(one_line(exc))
     if not current().api_base and every < MIN_INTERVAL:
         _log(f"polling every {MIN_INTERVAL:.0f} s, the API's max-age, not every {every:g} s")
@@ -143,7 +143,7 @@ def _bulk(args: argparse.Namespace) -> int:
             _log(f"import: {added:,} snapshots added, {refused:,} files refused")
             return 0
         client = sweep.PoliteClient(_client())
-    except (ValueError, *store_errors()) as exc:
+    except store_errors(ValueError) as exc:
         return fail(one_line(exc))
     stopper = _Stopper()
     client.sleep = stopper.sleep
@@ -159,7 +159,7 @@ def _bulk(args: argparse.Namespace) -> int:
     except sweep.Forbidden as exc:
         _log(one_line(exc))
         return 1
-    except (PetitionError, *store_errors()) as exc:
+    except store_errors(PetitionError) as exc:
         _log(f"stopped: {one_line(exc)}")
         return 1
     if stopper.stopped():
@@ -202,9 +202,7 @@ class _Stopper:
 
 
 def _petition_id(text: str) -> int:
-    where = parse_source(text)  # a number or a petition link; never a file
-    assert isinstance(where, int)
-    return where
+    return parse_source(text)  # a number or a petition link; never a file
 
 
 def _client() -> httpx.Client | None:
