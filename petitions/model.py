@@ -296,8 +296,8 @@ def parse_petition(doc: Any, *, list_entry: bool = False) -> Petition:
         other_business=tuple(_business(b) for b in _list(attrs, "other_parliamentary_business")),
         constituencies=_unique(tuple(
             ConstituencyCount(
-                ons_code=_text(c["ons_code"], "constituency ons_code").strip().upper(),
-                name=_text(c.get("name"), "constituency name") or _text(c["ons_code"], "constituency ons_code"),
+                ons_code=(code := _text(c["ons_code"], "constituency ons_code").strip().upper()),
+                name=_text(c.get("name"), "constituency name") or code,
                 mp=_text(c.get("mp"), "constituency mp") or None,
                 signature_count=_int(c.get("signature_count"), "constituency signature_count"),
             )
