@@ -75,8 +75,8 @@ def trends_page(url: str, repeat: int) -> float:
     from streamlit.testing.v1 import AppTest
 
     from dashboard import cache
+    from dashboard.harness import MirrorAPI
     from petitions.api import PetitionsAPI
-    from tests.pages import APP, MirrorAPI
 
     os.environ["PETITIONMAP_STORE"] = url
     client = PetitionsAPI(httpx.Client(transport=httpx.MockTransport(MirrorAPI(mirror()))), sleep=lambda s: None)
@@ -84,7 +84,7 @@ def trends_page(url: str, repeat: int) -> float:
 
     def run() -> None:
         st.cache_data.clear()  # every answer from the store again (constituency sets stay loaded)
-        at = AppTest.from_file(APP, default_timeout=300)
+        at = AppTest.from_file(str(current().app), default_timeout=300)
         at.query_params["petition"] = str(PID)
         at.switch_page("views/trends.py")
         at.run()

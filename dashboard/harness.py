@@ -1,11 +1,13 @@
 """The dashboard in a subprocess on a free localhost port, driven by Debian's Chromium through Playwright:
 the harness of the browser tests (tests/browser/) and the browser benchmark (benchmarks/bench_browser.py).
 
-Starting the app, waiting for /_stcore/health, launching Chromium, and the probes of the map element.
+Starting the app, waiting for /_stcore/health, launching Chromium, the probes of the map element, and
+MirrorAPI: petition.parliament.uk answered from the data mirror (for AppTest page tests and benchmarks).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -17,6 +19,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
+
+import httpx
 
 from petitions.settings import current
 
@@ -207,3 +211,35 @@ def screenshot(page, name: str, scroll: bool = True) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path))
     return path
+
+
+class MirrorAPI:
+    """Serves petition.parliament.uk paths from the mirror; `down` makes it unreachable."""
+
+    def __init__(self, mirror: Path):
+        self.mirror = mirror
+        self.down = False
+        self.seen: list[str] = []
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        assert request.url.host == "petition.parliament.uk"
+        self.seen.append(str(request.url))
+        if self.down:
+            raise httpx.ConnectError("no network")
+        path = request.url.path
+        folder = self.mirror / "petitions"
+        if path in ("/petitions.json", "/archived/petitions.json"):
+            return self._json((folder / "list-q-climate-change-page-1.json").read_bytes())
+        name = path.rsplit("/", 1)[-1].removesuffix(".json")
+        if path.startswith("/petitions/") and name.isdigit() and (folder / f"{name}.json").exists():
+            return self._json((folder / f"{name}.json").read_bytes())
+        if path.startswith("/petitions/") and name.isdigit() and (folder / name).is_dir():
+            return self._json(sorted((folder / name).glob("*.json"))[-1].read_bytes())  # the newest snapshot
+        if path.startswith("/petitions/local/"):
+            return self._json(json.dumps({"data": [], "links": {}}).encode())
+        return httpx.Response(404)
+
+    @staticmethod
+    def _json(body: bytes) -> httpx.Response:
+        return httpx.Response(200, content=body, headers={"content-type": "application/json",
+                                                          "cache-control": "max-age=60"})
