@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import NoReturn
 
 from petitions.command import Parser, fail
 from petitions.settings import current
@@ -35,12 +36,12 @@ def main(argv: list[str] | None = None) -> int:
     # Each subcommand's module owns its arguments; importing it is deferred until it is the one asked for.
     for name, module, summary in (("export", "geo.export", "write a petition's CSV, GeoJSON or map picture"),
                                   ("track", "petitions.track", "store snapshots of petitions as they grow"),
-                                  ("bench", "benchmarks.__main__", "run the benchmarks")):
+                                  ("bench", "benchmarks.__main__", "run the benchmarks (from the checkout)")):
         if _asked(argv, name):
             sub = commands.add_parser(name, help=summary)
             target = __import__(module, fromlist=["run"])
             target.arguments(sub)
-            sub.set_defaults(handler=target.run)
+            sub.set_defaults(handler=_bench if name == "bench" else target.run)
         else:
             commands.add_parser(name, help=summary, add_help=False)
     args = parser.parse_args(argv)
@@ -61,6 +62,13 @@ def _run(args: argparse.Namespace) -> int:
     os.chdir(settings.root)
     os.execv(sys.executable, [sys.executable, "-m", "streamlit", "run", str(settings.app),
                               "--server.port", str(args.port)])
+
+
+def _bench(args: argparse.Namespace) -> NoReturn:
+    """Replace this process by `python -m benchmarks NAME …` in the project folder: the benchmarks reuse the
+    tests' fake services (tests/services.py), which live in the checkout, not in the installed packages."""
+    os.chdir(current().root)
+    os.execv(sys.executable, [sys.executable, "-m", "benchmarks", *args.names])
 
 
 def _data(args: argparse.Namespace) -> int:
