@@ -12,8 +12,8 @@ from petitions.api import Fetched, PetitionsAPI, Unreachable
 from petitions.model import parse_petition
 from petitions.store import open_store as Store
 from petitions.track import MAX_BACKOFF, main, parse_interval, track
-from tests.conftest import ROOT, local_server
-from tests.services import Clock
+from tests.conftest import ROOT
+from tests.services import Clock, local_server
 
 
 @pytest.mark.parametrize("text, seconds", [("30s", 30), ("5m", 300), ("1h", 3600), ("2", 2), ("1.5m", 90)])
