@@ -14,28 +14,31 @@ endif
 .PHONY: run test data bench lint browser clean
 
 run: $(VENV)/.runtime data
-	$(BIN)/streamlit run dashboard/app.py --server.port $(PORT)
+	$(BIN)/petitionmap run --port $(PORT)
 
 test: $(VENV)/.dev data browser
 	$(BIN)/python -m pytest
 
 bench: $(VENV)/.dev data browser
-	$(BIN)/python -m benchmarks
+	$(BIN)/petitionmap bench
 
 data: $(VENV)/.runtime
-	$(BIN)/python -m geo.datasets
+	$(BIN)/petitionmap data
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 # Browser tests drive Debian's Chromium (Playwright's own browser download does not work here).
 browser:
 	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && apt-get update -qq && apt-get install -y -qq chromium; } || echo "chromium missing: install Debian's chromium package for the browser tests"
 
-$(VENV)/.runtime: requirements.txt
+# The project installs itself editable: the `petitionmap` command, and its packages importable from anywhere.
+$(VENV)/.runtime: requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -r requirements.txt
+	$(BIN)/python -m pip install -q -e .
 	touch $@
 
 $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt

@@ -1,4 +1,4 @@
-"""Run every benchmark: python -m benchmarks [NAME ...]
+"""Run every benchmark: python -m benchmarks [NAME ...] (or `petitionmap bench [NAME ...]`)
 
 Each module benchmarks/bench_<name>.py exposes main(); they run in turn with their default settings.
 Names select some of them (e.g. `python -m benchmarks core store`).
@@ -6,30 +6,36 @@ Names select some of them (e.g. `python -m benchmarks core store`).
 
 from __future__ import annotations
 
+import argparse
 import importlib
 import inspect
 import pkgutil
 import sys
 import time
-from pathlib import Path
+
+import benchmarks
+from petitions.command import USAGE, Parser, fail
 
 
 def modules() -> list[str]:
     """The benchmark modules, by name (core, store, ...), sorted."""
-    folder = Path(__file__).resolve().parent
-    return sorted(m.name.removeprefix("bench_") for m in pkgutil.iter_modules([str(folder)])
+    return sorted(m.name.removeprefix("bench_") for m in pkgutil.iter_modules(benchmarks.__path__)
                   if m.name.startswith("bench_"))
 
 
-def main(argv: list[str] | None = None) -> int:
-    names = list(sys.argv[1:] if argv is None else argv)
-    known = modules()
-    unknown = [n for n in names if n.removeprefix("bench_") not in known]
+def arguments(parser: argparse.ArgumentParser) -> None:
+    """The benchmark runner's arguments (also `petitionmap bench`)."""
+    parser.add_argument("names", nargs="*", metavar="NAME",
+                        help=f"benchmarks to run (default all): {', '.join(modules())}")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the named benchmarks (all when none is named); the first non-zero status of any."""
+    unknown = [n for n in args.names if n not in modules()]
     if unknown:
-        print(f"error: no benchmark {', '.join(unknown)}; there are: {', '.join(known)}", file=sys.stderr)
-        return 2
+        return fail(f"no benchmark {', '.join(unknown)}; there are: {', '.join(modules())}", USAGE)
     status = 0
-    for name in [n.removeprefix("bench_") for n in names] or known:
+    for name in args.names or modules():
         module = importlib.import_module(f"benchmarks.bench_{name}")
         print(f"== {name} ==", flush=True)
         began = time.perf_counter()
@@ -42,6 +48,12 @@ def main(argv: list[str] | None = None) -> int:
         status = status or (result if isinstance(result, int) else 0)
         print(f"({name}: {time.perf_counter() - began:.1f} s)\n", flush=True)
     return status
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = Parser(prog="python -m benchmarks", description=(__doc__ or "").splitlines()[0])
+    arguments(parser)
+    return run(parser.parse_args(argv))
 
 
 if __name__ == "__main__":

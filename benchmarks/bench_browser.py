@@ -13,14 +13,11 @@ import os
 import statistics
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
-
-from benchmarks import median_ms  # noqa: E402
-from tests.browser.conftest import (  # noqa: E402 - the browser tests' helpers start the app the same way
+from benchmarks import median_ms, mirror
+from dashboard.harness import (  # the browser tests start the app the same way
     CHROMIUM,
     VIEWPORT,
     launch_chromium,
@@ -31,6 +28,7 @@ from tests.browser.conftest import (  # noqa: E402 - the browser tests' helpers 
     wait_for_map,
     wait_for_redraw,
 )
+from petitions.settings import current
 
 PETITION, OTHER = "239406", "332711"
 MARGIN_S = 0.5  # navigation may exceed the bare page's first text by this much
@@ -38,11 +36,6 @@ SWITCH_TARGET_S = 0.3
 PETITION_TARGET_S = 1.0
 BYTES_TARGET = 3_000_000
 EXPORT_TARGET_MS = 1000.0
-
-
-def mirror() -> Path:
-    value = os.environ.get("PETITIONMAP_MIRROR")
-    return Path(value) if value else (ROOT.parent / "shared" / "data").resolve()
 
 
 def mark(ok: bool) -> str:
@@ -120,7 +113,7 @@ def exports() -> dict[str, float]:
 
     p = read_petition_file(mirror() / "petitions" / f"{PETITION}.json")
     result = join_petition(p)
-    return {fmt: median_ms(lambda f=fmt: map_image(p, result, "per_1000", fmt=f), 5) for fmt in ("png", "svg")}
+    return {fmt: median_ms(partial(map_image, p, result, "per_1000", fmt=fmt), 5) for fmt in ("png", "svg")}
 
 
 def gzipped(urls: list[str]) -> int:
@@ -136,7 +129,7 @@ def gzipped(urls: list[str]) -> int:
         path = urlsplit(url).path
         local = static / path.lstrip("/") if path.startswith("/static/") else None
         if path.startswith("/app/static/"):
-            local = ROOT / "dashboard" / path.removeprefix("/app/")
+            local = current().static / path.removeprefix("/app/static/")
         if local is not None and local.is_file():
             data = local.read_bytes()
             total += len(data) if local.suffix == ".woff2" else len(gzip.compress(data))

@@ -25,12 +25,11 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from benchmarks import median_ms
+from benchmarks import median_ms, mirror
 from benchmarks.bench_store import corpus
 from geo.crosswalk import load_crosswalk
 from geo.datasets import load_set
 from geo.seat import filter_rows, petition_sets, profile_of_store, signing_matrix, similar_seats
-from petitions.loader import mirror_dir
 from petitions.model import parse_petition, read_petition_file
 from petitions.store import CONSTITUENCY, SQLStore, open_store
 
@@ -56,7 +55,7 @@ def put_facts(store: SQLStore, sets: dict[int, str], seed: int = 3) -> None:
 def parse_ms_per_document(folder: Path, documents: int, repeat: int) -> float:
     """Milliseconds per petition of the old facts path: read each stored document back and parse it."""
     store = open_store(folder / "documents.sqlite")
-    real = read_petition_file(mirror_dir() / "petitions" / "550951.json")
+    real = read_petition_file(mirror() / "petitions" / "550951.json")
     with store.batch():
         for pid in range(1, documents + 1):
             store.add(replace(real, id=pid), datetime(2024, 1, 1, tzinfo=UTC))
@@ -64,7 +63,9 @@ def parse_ms_per_document(folder: Path, documents: int, repeat: int) -> float:
     def facts() -> list[tuple]:
         out = []
         for pid in store.petitions()["id"]:
-            p = parse_petition(store.latest_document(int(pid))[0])
+            saved = store.latest_document(int(pid))
+            assert saved is not None, "every petition here was stored with its document"
+            p = parse_petition(saved[0])
             out.append((p.id, p.action, p.parliament_period, p.state, tuple(d.name for d in p.departments), p.topics))
         return out
 

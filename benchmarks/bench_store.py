@@ -20,8 +20,9 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks import median_ms
-from petitions.store import CONSTITUENCY, SQLStore, open_store
+from benchmarks import median_ms, mirror
+from petitions.settings import current
+from petitions.store import CONSTITUENCY, SQLiteStore, SQLStore, open_store
 
 CONSTITUENCIES = 650
 PID = 700143
@@ -46,10 +47,10 @@ def build(store: SQLStore, snapshots: int, changing: int = 100, seed: int = 5) -
 
 
 def store_bytes(store: SQLStore) -> int:
-    if store.url.startswith("postgresql"):
+    if not isinstance(store, SQLiteStore):
         return int(store._rows("SELECT pg_database_size(current_database())", ())[0][0])
     store._db().run("PRAGMA wal_checkpoint(TRUNCATE)")
-    return sum(p.stat().st_size for p in Path(store.path).parent.glob(Path(store.path).name + "*"))
+    return sum(p.stat().st_size for p in store.path.parent.glob(store.path.name + "*"))
 
 
 def trends(store: SQLStore, snapshots: int, repeat: int) -> dict[str, float]:
@@ -74,17 +75,16 @@ def trends_page(url: str, repeat: int) -> float:
     from streamlit.testing.v1 import AppTest
 
     from dashboard import cache
+    from dashboard.harness import MirrorAPI
     from petitions.api import PetitionsAPI
-    from petitions.loader import mirror_dir
-    from tests.pages import APP, MirrorAPI
 
     os.environ["PETITIONMAP_STORE"] = url
-    client = PetitionsAPI(httpx.Client(transport=httpx.MockTransport(MirrorAPI(mirror_dir()))), sleep=lambda s: None)
-    cache.api = lambda: client
+    client = PetitionsAPI(httpx.Client(transport=httpx.MockTransport(MirrorAPI(mirror()))), sleep=lambda s: None)
+    cache.api = lambda: client  # type: ignore[assignment]  # the page fetches from the mirror
 
     def run() -> None:
         st.cache_data.clear()  # every answer from the store again (constituency sets stay loaded)
-        at = AppTest.from_file(APP, default_timeout=300)
+        at = AppTest.from_file(str(current().app), default_timeout=300)
         at.query_params["petition"] = str(PID)
         at.switch_page("views/trends.py")
         at.run()
@@ -147,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
             out["store size per million changed rows"] = f"{size / rows * 1e6 / 1e6:.0f} MB"
             for name, ms in trends(store, args.snapshots, args.repeat).items():
                 out[f"Trends, {args.snapshots:,} snapshots: {name}"] = f"{ms:.1f} ms"
-            if args.page and os.environ.get("PETITIONMAP_MIRROR"):
+            if args.page and current().mirror:
                 out[f"Trends page, {args.snapshots:,} snapshots (server time)"] = \
                     f"{trends_page(store.url, 3):.0f} ms"
             store.close()

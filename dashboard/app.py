@@ -1,16 +1,12 @@
 """Petition map dashboard: `streamlit run dashboard/app.py` (or `make run`)."""
 
-import sys
-from pathlib import Path
-
 import streamlit as st
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the project root: petitions/, geo/
-
-from dashboard import embed  # noqa: E402 - needs the project root on the path
+from dashboard import embed
+from petitions.settings import current
 
 st.set_page_config(page_title="Petition map", page_icon="🗺️", layout="wide")
-PAGES = Path(__file__).resolve().parent / "views"
+PAGES = current().pages
 PETITION = st.Page(PAGES / "petition.py", title="Petition map", icon=":material/map:", url_path="petition")
 
 

@@ -39,7 +39,7 @@ def store() -> HistoryStore | None:
         store = open_store()
         loader.seed_store(store)
         return store
-    except (*store_errors(), ValueError):  # an unusable store must not take the page down (PetitionError too)
+    except store_errors(ValueError):  # an unusable store must not take the page down (PetitionError too)
         return None
 
 
@@ -143,7 +143,7 @@ def known_petitions() -> list[tuple[Petition, str]]:
                 saved = history.latest_document(int(pid))
                 if saved is not None:
                     found[int(pid)] = (parse_petition(saved[0]), "saved by this app")
-        except (*store_errors(), PetitionError):  # a locked or broken store: the mirror's petitions only
+        except store_errors(PetitionError):  # a locked or broken store: the mirror's petitions only
             pass
     return list(found.values())
 
@@ -243,7 +243,7 @@ def _stored_petition(saved: HistoryStore | None, pid: int) -> Petition | None:
     try:
         doc = saved.latest_document(pid) if saved is not None else None
         return parse_petition(doc[0]) if doc is not None else None
-    except (*store_errors(), PetitionError):  # a broken copy names no MP
+    except store_errors(PetitionError):  # a broken copy names no MP
         return None
 
 

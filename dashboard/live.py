@@ -1,13 +1,12 @@
 """Live mode for open petitions: a fragment that fetches the petition again every minute and reruns alone.
 
 The API client keeps each document for its max-age (60 s on petition.parliament.uk), so a shorter
-interval (PETITIONMAP_LIVE_EVERY, for tests) only re-reads the same copy. Every fetch is stored as a
+interval (settings' live_every, for tests) only re-reads the same copy. Every fetch is stored as a
 snapshot by the loader, which is what the Trends page and the projections read.
 """
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime
 
 import streamlit as st
@@ -16,21 +15,13 @@ from dashboard import cache, ui
 from petitions import loader
 from petitions.live import gainers, hour_apart
 from petitions.model import PetitionError
+from petitions.settings import current
 from petitions.store import store_errors
-
-LIVE_ENV = "PETITIONMAP_LIVE_EVERY"
-
-
-def every() -> float:
-    try:
-        return max(1.0, float(os.environ.get(LIVE_ENV) or 60))
-    except ValueError:
-        return 60.0
 
 
 def show(pid: int, names: dict[str, str]) -> None:
     """The live panel; it reruns on its own every minute, the rest of the page stays as it is."""
-    @st.fragment(run_every=every())
+    @st.fragment(run_every=current().live_every)
     def panel() -> None:
         with st.container(key="live", border=True):
             try:
@@ -42,7 +33,7 @@ def show(pid: int, names: dict[str, str]) -> None:
             age = (datetime.now(UTC) - loaded.as_of).total_seconds() if loaded.as_of else None
             st.markdown(f"**Live** · {p.signature_count:,} signatures · "
                         + (f"updated {max(age, 0):.0f} s ago" if age is not None else "update time unknown")
-                        + f" · refreshes every {every():.0f} s")
+                        + f" · refreshes every {current().live_every:.0f} s")
             top = _gainers(pid)
             if top is not None and len(top):
                 st.markdown("Gaining most in the last hour: " + ", ".join(

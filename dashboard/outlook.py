@@ -43,6 +43,8 @@ def projection_text(x: Projection) -> str:
         chance = (f"; at the fastest recent rate by {when(x.earliest)}" if x.earliest and x.closes
                   and x.earliest <= x.closes else "")
         return f"{goal}: at this rate, not before it closes{close}{chance}"
+    if x.eta is None:
+        return f"{goal}: no projection"
     return f"{goal}: at this rate about {when(x.eta)}{span}"
 
 

@@ -3,6 +3,7 @@ the PNG share card."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import quote, urlencode, urlsplit
 
 import streamlit as st
@@ -59,7 +60,7 @@ def copy_button(key: str = "copy_link", label: str = "Copy link") -> None:
     _COPY(key=key, data={"label": label})
 
 
-def show(text: str, path: str, params: dict[str, str], card: tuple[str, object] | None = None) -> None:
+def show(text: str, path: str, params: dict[str, str], card: tuple[str, Callable[[], bytes]] | None = None) -> None:
     """The share row: copy link, a link per site, and the card's download (name, bytes callable)."""
     # Its content runs only when opened: the link, code and download bundles stay off the first view.
     box = st.popover("Share", icon=":material/share:", key="share", on_change="rerun")

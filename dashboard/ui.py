@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
@@ -13,6 +12,7 @@ from dashboard import cache
 from petitions.api import parse_source
 from petitions.loader import CURRENT_PARLIAMENT, Loaded
 from petitions.model import DEBATE_THRESHOLD, GENERAL_ELECTIONS, RESPONSE_THRESHOLD, Petition, PetitionError
+from petitions.settings import current
 
 DEFAULT_PETITION = "239406"
 # URL query parameters that carry the view; each page keeps the ones it uses.
@@ -178,7 +178,7 @@ def outcome_section(p: Petition) -> None:
             plain_text(p.debate.overview)
     links = (("Watch the debate", o.video_url), ("Read the transcript", o.transcript_url),
              ("Read the research", o.debate_pack_url))
-    found = [(label, url) for label, url in links if _official_link(url)]
+    found = [(label, url) for label, url in links if url and _official_link(url)]
     with st.container(horizontal=True):
         for label, url in found:
             st.link_button(label, url, icon=":material/open_in_new:")
@@ -328,7 +328,7 @@ def _switch(pid: str) -> None:
         st.session_state["petition"] = pid
         st.session_state.pop("c", None)
         st.session_state.pop("selected", None)
-PAGES = Path(__file__).resolve().parent / "views"
+PAGES = current().pages
 
 
 def map_link(pid: int, code: str | None = None) -> str:

@@ -24,11 +24,9 @@ import pandas as pd
 import shapely
 
 from geo.sets import SETS, in_set, nation_of, region_name
-from petitions.loader import MIRROR_ENV, mirror_dir
+from petitions.settings import MIRROR_ENV, ROOT, current
 
-ROOT = Path(__file__).resolve().parent.parent
-MANIFEST = ROOT / "data" / "manifest.json"
-CACHE_ENV = "PETITIONMAP_CACHE"
+MANIFEST = current().manifest
 # Coverage simplification (Visvalingam-Whyatt on shared edges; the tolerance is the square root of
 # the smallest triangle area kept, in degrees) and coordinate rounding (4 decimals, ~10 m). The ONS
 # "BUC" layers are already ultra-generalised; this keeps a 650-seat map near 450 KB of GeoJSON.
@@ -100,7 +98,7 @@ def dataset(set_name: str, kind: str) -> Dataset:
 
 def cache_dir() -> Path:
     """Folder of normalised datasets (git-ignored)."""
-    return Path(os.environ.get(CACHE_ENV) or ROOT / "data" / "cache")
+    return current().cache
 
 
 def ensure(ds: Dataset, *, refresh: bool = False, download: Callable[[Dataset], bytes] | None = None) -> Path:
@@ -156,7 +154,7 @@ def load_full_boundaries(set_name: str) -> gpd.GeoDataFrame:
 # --- fetching -----------------------------------------------------------------------------------
 
 def _fetch(ds: Dataset, download: Callable[[Dataset], bytes] | None) -> tuple[bytes, str]:
-    mirror = mirror_dir()
+    mirror = current().mirror
     if mirror is not None:
         path = mirror / ds.mirror_path
         if path.is_file():
@@ -330,19 +328,10 @@ def report_mirror_petitions() -> list[str]:
     """One line on the mirror's petition documents and list pages, then one per refused file with its reason."""
     from petitions.loader import mirror_scan, saved_lists
 
-    if mirror_dir() is None:
+    if current().mirror is None:
         return []
     docs, refused = mirror_scan()
     lists, refused_lists = saved_lists()
     lines = [f"mirror petitions: {len(docs)} documents, {len(lists)} saved list pages, "
              f"{len(refused) + len(refused_lists)} refused"]
     return lines + [f"refused {r.path}: {r.reason}" for r in refused + refused_lists]
-
-
-if __name__ == "__main__":
-    try:
-        fill_cache(refresh="--refresh" in sys.argv)
-    except DataError as exc:
-        sys.exit(f"error: {exc}")
-    for line in report_mirror_petitions():
-        print(line, file=sys.stderr)

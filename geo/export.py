@@ -22,6 +22,7 @@ from geo.crosswalk import ESTIMATE_NOTE
 from geo.datasets import DataError, load_full_boundaries, load_set, petition_attribution
 from geo.join import JoinResult, join_petition
 from geo.labels import csv_safe
+from petitions.command import USAGE, Parser, fail
 from petitions.loader import load
 from petitions.model import PetitionError
 
@@ -64,17 +65,26 @@ def to_geojson_bytes(result: JoinResult) -> bytes:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Command-line entry point; returns the exit status."""
-    parser = argparse.ArgumentParser(prog="python -m geo.export", description=__doc__.splitlines()[0])
+    """Command-line entry point; returns the exit status (1 for bad input, 2 for bad usage)."""
+    parser = Parser(prog="python -m geo.export", description=(__doc__ or "").splitlines()[0])
+    arguments(parser)
+    return run(parser.parse_args(argv))
+
+
+def arguments(parser: argparse.ArgumentParser) -> None:
+    """The export's arguments (also `petitionmap export`)."""
     parser.add_argument("source", help="petition number, petition.parliament.uk URL, or JSON file")
     parser.add_argument("--csv", type=Path, help="write the table as CSV")
     parser.add_argument("--geojson", type=Path, help="write the table with boundaries as GeoJSON")
     parser.add_argument("--png", type=Path, help="write a picture of the map as PNG")
     parser.add_argument("--metric", default="signatures", choices=["signatures", "per_1000", "index"])
     parser.add_argument("--view", default="map", choices=["map", "hex"])
-    args = parser.parse_args(argv)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Write the exports the parsed arguments ask for."""
     if not (args.csv or args.geojson or args.png):
-        parser.error("say what to write: --csv, --geojson and/or --png")
+        return fail("say what to write: --csv, --geojson and/or --png", USAGE)
     try:
         loaded = load(args.source, files=True)
         petition = loaded.petition
@@ -90,8 +100,7 @@ def main(argv: list[str] | None = None) -> int:
             outputs.append((args.png, lambda: map_image(petition, result, args.metric, view=args.view)))
         payloads = [(path, make()) for path, make in outputs]  # build all before writing any
     except (PetitionError, DataError, OSError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return fail(str(exc))
     print(f"petition {petition.id}: {petition.action}")
     if loaded.note:
         print(loaded.note)
@@ -102,8 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             _atomic_write(path, payload)
         except OSError as exc:
-            print(f"error: cannot write {path}: {exc.strerror or exc}", file=sys.stderr)
-            return 1
+            return fail(f"cannot write {path}: {exc.strerror or exc}")
         print(f"wrote {path}")
     return 0
 

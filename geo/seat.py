@@ -124,7 +124,9 @@ def petition_sets(parliaments: pd.Series) -> np.ndarray:
     """Each petition's boundary set from its parliament ('2019–2024' → pcon2010, '2024–' → pcon2024; None when
     unknown), as an object array."""
     values = pd.Series(parliaments, dtype=object).where(pd.notna(parliaments), "").to_numpy(dtype=object)
-    return np.where(values == "", None, np.where(values >= "2024", NEW, OLD)).astype(object)
+    sets = np.where(values >= "2024", NEW, OLD).astype(object)
+    sets[values == ""] = None
+    return sets
 
 
 def filter_rows(rows: pd.DataFrame, parliament: str | None = None, state: str | None = None,

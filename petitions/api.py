@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
+import builtins
 import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -26,6 +26,7 @@ from petitions.model import (
     parse_petition_text,
     short,
 )
+from petitions.settings import API_BASE_ENV, current
 
 HOST = "petition.parliament.uk"
 OFFICIAL_HOSTS = (HOST, "www." + HOST)
@@ -33,7 +34,6 @@ MAP_SITE = "petitionmap.unboxedconsulting.com"  # the "Show on a map" site: its 
 DEADLINE = 15.0  # seconds for a whole fetch, retries and the archive fallback included
 MIN_TRY = 1.0  # seconds an attempt needs at least: a retry with less time left is not made
 MAX_BYTES = 10_000_000  # the largest real petition document is ~200 KB
-API_BASE_ENV = "PETITIONMAP_API_BASE"  # tests only: a fake API on this machine
 _LOCAL_BASE = re.compile(r"^http://(127\.0\.0\.1|localhost)(:\d+)?/?$")
 _ID = re.compile(r"0*([1-9][0-9]{0,8})")
 STATES = ("all", "open", "closed", "rejected", "awaiting_response", "with_response",
@@ -85,6 +85,10 @@ class ListPage:
     last_page: int | None
 
 
+@overload
+def parse_source(source: str | int | Path, *, files: Literal[False] = False) -> int: ...
+@overload
+def parse_source(source: str | int | Path, *, files: bool) -> int | Path: ...
 def parse_source(source: str | int | Path, *, files: bool = False) -> int | Path:
     """Read what a user typed: a petition number or a petition link; with `files`, also a local JSON file.
 
@@ -173,7 +177,7 @@ class PetitionsAPI:
         doc = self.get("/archived/petitions.json" if archived else "/petitions.json", params).doc
         return parse_list(doc, archived=archived)
 
-    def local(self, slug: str) -> list[ListItem]:
+    def local(self, slug: str) -> builtins.list[ListItem]:
         """Popular petitions in a constituency (current parliament), from /petitions/local/{slug}.json."""
         doc = self.get(f"/petitions/local/{slug}.json").doc
         return list(parse_list(doc).items)
@@ -279,7 +283,8 @@ def parse_list(doc: Any, archived: bool = False) -> ListPage:
                                                                            "signature_count"), archived))
         except PetitionError:
             continue
-    links = doc.get("links") if isinstance(doc.get("links"), dict) else {}
+    links = doc.get("links")
+    links = links if isinstance(links, dict) else {}
     return ListPage(tuple(items), _page_of(links.get("next")), _page_of(links.get("last")))
 
 
@@ -350,7 +355,7 @@ def default_client() -> httpx.Client:
     """The HTTP client: to petition.parliament.uk, or, in tests, to a fake API on this machine named by
     $PETITIONMAP_API_BASE (http://127.0.0.1 or http://localhost only)."""
     headers = {"Accept": "application/json", "User-Agent": "petitionmap"}
-    base = os.environ.get(API_BASE_ENV)
+    base = current().api_base
     if not base:
         return httpx.Client(headers=headers)
     if not _LOCAL_BASE.match(base):

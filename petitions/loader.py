@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -20,8 +20,8 @@ from petitions.model import (
     parse_petition,
     read_petition_file,
 )
+from petitions.settings import current
 
-MIRROR_ENV = "PETITIONMAP_MIRROR"
 _SNAPSHOT_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{4}\.json$")
 
 
@@ -113,8 +113,7 @@ def one_line(exc: BaseException) -> str:
 
 def mirror_dir() -> Path | None:
     """The mirror folder of the official sources given by PETITIONMAP_MIRROR, if any."""
-    value = os.environ.get(MIRROR_ENV)
-    return Path(value) if value else None
+    return current().mirror
 
 
 def mirror_petitions(mirror: Path | None = None) -> list[ListItem]:
@@ -262,7 +261,7 @@ CURRENT_PARLIAMENT = parliament_of(GENERAL_ELECTIONS[-1])
 
 
 def offline_list(petitions: list[Petition], state: str = "open", q: str = "", page: int = 1,
-                 archived: bool = False, lists: list[SavedList] = ()) -> tuple[list[ListItem], int]:
+                 archived: bool = False, lists: Sequence[SavedList] = ()) -> tuple[list[ListItem], int]:
     """The list endpoint's filters (state, words of q, archived) and paging over petitions held locally:
     whole documents, and the petitions of saved list pages (which the site found for their query).
 

@@ -211,14 +211,13 @@ class Petition:
     def outcome(self) -> Outcome:
         """The debate outcome as the official site words it."""
         d = self.debate
-        links = {"transcript_url": d.transcript_url, "video_url": d.video_url,
-                 "debate_pack_url": d.debate_pack_url} if d else {}
+        links = (d.transcript_url, d.video_url, d.debate_pack_url) if d else (None, None, None)
         if d is not None and d.debated_on is not None:
-            return Outcome("debated", d.debated_on, **links)
+            return Outcome("debated", d.debated_on, "", *links)
         if self.debate_outcome_at is not None:  # an outcome without a debate date: not debated
-            return Outcome("not_debated", None, d.overview if d else "", **links)
+            return Outcome("not_debated", None, d.overview if d else "", *links)
         if self.scheduled_debate_date is not None:
-            return Outcome("scheduled", self.scheduled_debate_date, **links)
+            return Outcome("scheduled", self.scheduled_debate_date, "", *links)
         if self.debate_threshold_reached_at is not None:
             return Outcome("awaiting")
         return Outcome("none")
@@ -297,8 +296,8 @@ def parse_petition(doc: Any, *, list_entry: bool = False) -> Petition:
         other_business=tuple(_business(b) for b in _list(attrs, "other_parliamentary_business")),
         constituencies=_unique(tuple(
             ConstituencyCount(
-                ons_code=_text(c["ons_code"], "constituency ons_code").strip().upper(),
-                name=_text(c.get("name"), "constituency name") or _text(c["ons_code"], "constituency ons_code"),
+                ons_code=(code := _text(c["ons_code"], "constituency ons_code").strip().upper()),
+                name=_text(c.get("name"), "constituency name") or code,
                 mp=_text(c.get("mp"), "constituency mp") or None,
                 signature_count=_int(c.get("signature_count"), "constituency signature_count"),
             )

@@ -18,7 +18,6 @@ PostgreSQL with a row lock per petition.
 from __future__ import annotations
 
 import json
-import os
 import re
 import sqlite3
 import threading
@@ -32,9 +31,9 @@ import numpy as np
 import pandas as pd
 
 from petitions.model import Petition, PetitionError, parse_petition, read_petition_file
+from petitions.settings import DEFAULT_STORE as DEFAULT_PATH
+from petitions.settings import STORE_ENV, current
 
-STORE_ENV = "PETITIONMAP_STORE"
-DEFAULT_PATH = Path(__file__).resolve().parent.parent / "data" / "history.sqlite"
 SOURCES = ("api", "file", "series")  # where a snapshot came from; "series" totals are constituency sums
 BUSY_TIMEOUT_MS = 30_000
 SCHEMA_VERSION = 3
@@ -239,7 +238,7 @@ def open_store(target: str | Path | None = None) -> SQLStore:
 
     `sqlite:///relative/path`, `sqlite:////absolute/path`, a plain path, or `postgresql://…`.
     """
-    text = str(target) if target is not None else (os.environ.get(STORE_ENV) or str(DEFAULT_PATH))
+    text = str(target) if target is not None else current().store
     if text.startswith(("postgresql://", "postgres://")):
         return PostgresStore(text)
     if text.startswith("sqlite://"):
@@ -252,9 +251,9 @@ def open_store(target: str | Path | None = None) -> SQLStore:
     return SQLiteStore(text)
 
 
-def store_errors() -> tuple[type[BaseException], ...]:
-    """The exceptions a store may raise on a fault of its engine (for callers that must carry on)."""
-    errors: list[type[BaseException]] = [sqlite3.Error, OSError]
+def store_errors(*also: type[Exception]) -> tuple[type[Exception], ...]:
+    """The exceptions a store may raise on a fault of its engine (for callers that must carry on), and `also`."""
+    errors: list[type[Exception]] = [*also, sqlite3.Error, OSError]
     try:
         import psycopg
     except ImportError:
@@ -421,7 +420,7 @@ class SQLStore:
         changes = {k: n for k, n in new.items() if previous.get(k, 0) != n}
         changes |= {k: 0 for k, n in previous.items() if n and k not in new}
         changed = sum(1 for k in changes if kinds[k] == CONSTITUENCY)
-        row = db.one(f"""INSERT INTO snapshots ({'id, ' if snapshot_id else ''}petition_id, t, fetched_at, updated_at,
+        row = db.row(f"""INSERT INTO snapshots ({'id, ' if snapshot_id else ''}petition_id, t, fetched_at, updated_at,
                          signature_count, constituency_total, source, changed, has_document)
                          VALUES ({'?, ' if snapshot_id else ''}?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
                      ((snapshot_id,) if snapshot_id else ()) + (
@@ -805,7 +804,7 @@ class SQLStore:
                              ORDER BY t DESC LIMIT 1""", (pid,))
             saved = self.latest_document(int(pid)) if snap else None
             facts = _facts(saved[0]) if saved else None
-            if facts is not None:
+            if facts is not None and snap is not None:
                 self._put_facts(db, int(pid), facts, str(snap[1]), str(snap[0]))
 
     def _add_code_sums(self, db: _DB, deltas: dict[int, int]) -> None:
@@ -863,9 +862,9 @@ class SQLiteStore(SQLStore):
         self.url = f"sqlite:///{self.path}"
         self.path.parent.mkdir(parents=True, exist_ok=True)
         db = self._db()
-        if db.one("PRAGMA journal_mode")[0] != "wal":
+        if db.row("PRAGMA journal_mode")[0] != "wal":
             db.run("PRAGMA journal_mode=WAL")
-        if db.one("PRAGMA user_version")[0] < SCHEMA_VERSION:
+        if db.row("PRAGMA user_version")[0] < SCHEMA_VERSION:
             self._migrate(db)
         self._ensure_seat_tables()
 
@@ -891,7 +890,7 @@ class SQLiteStore(SQLStore):
         """Create the schema, or bring a store written by an earlier version up to date, in one transaction."""
         self._begin_write(db)
         try:
-            version = db.one("PRAGMA user_version")[0]
+            version = db.row("PRAGMA user_version")[0]
             if version < SCHEMA_VERSION:  # else another process got here first
                 tables = {r[0] for r in db.rows("SELECT name FROM sqlite_master WHERE type = 'table'", ())}
                 old = "constituency_counts" in tables
@@ -1016,6 +1015,13 @@ class _DB:
 
     def one(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...] | None:
         return self.conn.execute(self._sql(sql), params).fetchone()
+
+    def row(self, sql: str, params: Sequence[Any] = ()) -> tuple[Any, ...]:
+        """The one row of a query that always answers one (a PRAGMA, an INSERT … RETURNING)."""
+        row = self.one(sql, params)
+        if row is None:
+            raise sqlite3.DatabaseError(f"no row from {sql.split()[0]} …")
+        return row
 
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         return self.conn.execute(self._sql(sql), params).fetchall()

@@ -11,7 +11,6 @@ transaction in the store, so several trackers may share a store and a killed one
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import signal
 import sys
@@ -19,13 +18,15 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 import httpx
 
-from petitions.api import API_BASE_ENV, PetitionsAPI, default_client, parse_source
+from petitions.api import PetitionsAPI, default_client, parse_source
+from petitions.command import USAGE, Parser, fail
 from petitions.loader import one_line
 from petitions.model import PetitionError
+from petitions.settings import current
 from petitions.store import HistoryStore, open_store, store_errors
 
 MIN_INTERVAL = 60.0  # the API's Cache-Control max-age: polling faster only re-reads the same document
@@ -43,9 +44,9 @@ def parse_interval(text: str) -> float:
 
 def track(ids: list[int], every: float, store: HistoryStore, api: PetitionsAPI, *, once: bool = False,
           log: Callable[[str], None] | None = None, sleep: Callable[[float], None] = time.sleep,
-          stop: Callable[[], bool] = lambda: False) -> None:
+          stop: Callable[[], bool] = lambda: False, clock: Callable[[], float] = time.monotonic) -> None:
     """Poll each petition every `every` seconds until `stop()`; a failing petition backs off exponentially
-    (up to MAX_BACKOFF) while the others go on."""
+    (up to MAX_BACKOFF) while the others go on. `clock` (seconds, monotonic) and `sleep` go together."""
     log = log or _log
     due = {pid: 0.0 for pid in ids}
     failures = {pid: 0 for pid in ids}
@@ -53,7 +54,7 @@ def track(ids: list[int], every: float, store: HistoryStore, api: PetitionsAPI, 
         for pid in ids:
             if stop():
                 return
-            if due[pid] > time.monotonic():
+            if due[pid] > clock():
                 continue
             try:
                 petition, fetched = api.petition_live(pid)  # a refused document is never stored
@@ -61,21 +62,27 @@ def track(ids: list[int], every: float, store: HistoryStore, api: PetitionsAPI, 
             except Exception as exc:  # one petition's failure, whatever it is, never stops the others
                 failures[pid] += 1
                 wait = min(every * 2 ** (failures[pid] - 1), MAX_BACKOFF)
-                due[pid] = time.monotonic() + wait
+                due[pid] = clock() + wait
                 log(f"petition {pid}: {one_line(exc)}; retrying in {wait:.0f} s")
                 continue
             failures[pid] = 0
-            due[pid] = time.monotonic() + every
+            due[pid] = clock() + every
             log(f"petition {pid}: {petition.signature_count:,} signatures"
                 + (f" (snapshot {sid})" if sid else " (unchanged)"))
         if once:
             return
-        sleep(max(0.05, min(due.values()) - time.monotonic()))
+        sleep(max(0.05, min(due.values()) - clock()))
 
 
 def main(argv: list[str] | None = None) -> int:
-    """The command line; 0 when stopped by a signal or done (--once), 2 for bad arguments."""
-    parser = _Parser(prog="python -m petitions.track", description=(__doc__ or "").splitlines()[0])
+    """The command line; 0 when stopped by a signal or done (--once), 1 for bad input, 2 for bad usage."""
+    parser = Parser(prog="python -m petitions.track", description=(__doc__ or "").splitlines()[0])
+    arguments(parser)
+    return run(parser.parse_args(argv))
+
+
+def arguments(parser: argparse.ArgumentParser) -> None:
+    """The tracker's arguments (also `petitionmap track`)."""
     parser.add_argument("ids", nargs="*", help="petition numbers")
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--all-open", action="store_true", help="track every open petition (sweeps every ~5 min)")
@@ -86,16 +93,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--store", help="store: a SQLite path, sqlite:///… or postgresql://… "
                                         "(default $PETITIONMAP_STORE or data/history.sqlite)")
     parser.add_argument("--once", action="store_true", help="poll each petition once and exit")
-    args = parser.parse_args(argv)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Track as the parsed arguments say."""
     bulk = args.all_open or args.backfill or args.folder is not None
     if bulk and args.ids:
-        return _fail("give petition numbers or --all-open/--backfill/--import, not both")
+        return fail("give petition numbers or --all-open/--backfill/--import, not both", USAGE)
     if not bulk and not args.ids:
-        return _fail("give petition numbers, or --all-open, --backfill or --import FOLDER (see --help)")
+        return fail("give petition numbers, or --all-open, --backfill or --import FOLDER (see --help)", USAGE)
     if args.parliament and not args.backfill:
-        return _fail("--parliament goes with --backfill")
+        return fail("--parliament goes with --backfill", USAGE)
     if args.parliament and not args.parliament.isdigit():
-        return _fail(f"not a parliament (its first year, e.g. 2017): {args.parliament!r}")
+        return fail(f"not a parliament (its first year, e.g. 2017): {args.parliament!r}")
     if bulk:
         return _bulk(args)
     stopper = _Stopper()
@@ -104,9 +114,9 @@ def main(argv: list[str] | None = None) -> int:
         every = parse_interval(args.every)
         api = PetitionsAPI(retries=1, sleep=stopper.sleep)  # $PETITIONMAP_API_BASE: a fake API, in tests
         store = open_store(args.store)
-    except (ValueError, *store_errors()) as exc:
-        return _fail(one_line(exc))
-    if not os.environ.get(API_BASE_ENV) and every < MIN_INTERVAL:
+    except store_errors(ValueError) as exc:
+        return fail(one_line(exc))
+    if not current().api_base and every < MIN_INTERVAL:
         _log(f"polling every {MIN_INTERVAL:.0f} s, the API's max-age, not every {every:g} s")
         every = MIN_INTERVAL
     try:
@@ -120,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _bulk(args: argparse.Namespace) -> int:
-    """--all-open, --backfill, --import: 0 when done or stopped, 1 when the site refuses (403), 2 for bad input."""
+    """--all-open, --backfill, --import: 0 when done or stopped, 1 for bad input or when the site refuses (403)."""
     from petitions import sweep
 
     try:
@@ -128,13 +138,13 @@ def _bulk(args: argparse.Namespace) -> int:
         if args.folder is not None:
             folder = Path(args.folder)
             if not folder.is_dir():
-                return _fail(f"no such folder: {folder}")
+                return fail(f"no such folder: {folder}")
             added, refused = sweep.import_folder(store, folder)
             _log(f"import: {added:,} snapshots added, {refused:,} files refused")
             return 0
         client = sweep.PoliteClient(_client())
-    except (ValueError, *store_errors()) as exc:
-        return _fail(one_line(exc))
+    except store_errors(ValueError) as exc:
+        return fail(one_line(exc))
     stopper = _Stopper()
     client.sleep = stopper.sleep
     try:
@@ -149,7 +159,7 @@ def _bulk(args: argparse.Namespace) -> int:
     except sweep.Forbidden as exc:
         _log(one_line(exc))
         return 1
-    except (PetitionError, *store_errors()) as exc:
+    except store_errors(PetitionError) as exc:
         _log(f"stopped: {one_line(exc)}")
         return 1
     if stopper.stopped():
@@ -191,32 +201,17 @@ class _Stopper:
         raise _Stopped()
 
 
-class _Parser(argparse.ArgumentParser):
-    """Argument errors as one line, exit status 2, no usage dump."""
-
-    def error(self, message: str) -> NoReturn:
-        print(f"error: {message} (see --help)", file=sys.stderr)
-        sys.exit(2)
-
-
 def _petition_id(text: str) -> int:
-    where = parse_source(text)  # a number or a petition link; never a file
-    assert isinstance(where, int)
-    return where
+    return parse_source(text)  # a number or a petition link; never a file
 
 
 def _client() -> httpx.Client | None:
     """Tests may point the tracker at a fake API on this machine only ($PETITIONMAP_API_BASE)."""
-    return default_client() if os.environ.get(API_BASE_ENV) else None
+    return default_client() if current().api_base else None
 
 
 def _log(message: str) -> None:
     print(f"{datetime.now(UTC):%Y-%m-%d %H:%M:%S} {message}", file=sys.stderr, flush=True)
-
-
-def _fail(message: str) -> int:
-    print(f"error: {message}", file=sys.stderr)
-    return 2
 
 
 if __name__ == "__main__":

@@ -9,8 +9,13 @@ import geopandas as gpd
 import pytest
 import shapely
 
-ROOT = Path(__file__).resolve().parent.parent
-MIRROR = Path(os.environ.get("PETITIONMAP_MIRROR") or ROOT.parent / "shared" / "data").resolve()
+from petitions.settings import current
+
+# Fixtures of these modules serve every test: fault_api (a fake API on 127.0.0.1), fake_api (the page tests'
+# network faked from the mirror).
+pytest_plugins = ["tests.fault_api", "tests.pages"]
+ROOT = current().root
+MIRROR = (current().mirror or ROOT.parent / "shared" / "data").resolve()
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -83,8 +88,3 @@ def store_url(request, tmp_path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'history.sqlite'}"
     return request.getfixturevalue("postgres_server")()
-
-
-from tests.fault_api import fault_api  # noqa: E402, F401 - the fault tests' fake API on 127.0.0.1
-from tests.pages import fake_api  # noqa: E402, F401 - the page tests' fixture (network faked from the mirror)
-from tests.services import local_server  # noqa: E402, F401 - shared with the tracker tests

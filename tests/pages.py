@@ -4,48 +4,17 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import httpx
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from dashboard.harness import MirrorAPI
 from petitions.api import PetitionsAPI
+from petitions.settings import current
 
-APP = str(Path(__file__).resolve().parent.parent / "dashboard" / "app.py")
-
-
-class MirrorAPI:
-    """Serves petition.parliament.uk paths from the mirror; `down` makes it unreachable."""
-
-    def __init__(self, mirror: Path):
-        self.mirror = mirror
-        self.down = False
-        self.seen: list[str] = []
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        assert request.url.host == "petition.parliament.uk"
-        self.seen.append(str(request.url))
-        if self.down:
-            raise httpx.ConnectError("no network")
-        path = request.url.path
-        folder = self.mirror / "petitions"
-        if path in ("/petitions.json", "/archived/petitions.json"):
-            return self._json((folder / "list-q-climate-change-page-1.json").read_bytes())
-        name = path.rsplit("/", 1)[-1].removesuffix(".json")
-        if path.startswith("/petitions/") and name.isdigit() and (folder / f"{name}.json").exists():
-            return self._json((folder / f"{name}.json").read_bytes())
-        if path.startswith("/petitions/") and name.isdigit() and (folder / name).is_dir():
-            return self._json(sorted((folder / name).glob("*.json"))[-1].read_bytes())  # the newest snapshot
-        if path.startswith("/petitions/local/"):
-            return self._json(json.dumps({"data": [], "links": {}}).encode())
-        return httpx.Response(404)
-
-    @staticmethod
-    def _json(body: bytes) -> httpx.Response:
-        return httpx.Response(200, content=body, headers={"content-type": "application/json",
-                                                          "cache-control": "max-age=60"})
+APP = str(current().app)
 
 
 @pytest.fixture

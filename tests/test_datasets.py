@@ -50,12 +50,19 @@ def test_no_mirror_file_downloads_and_validates(fresh, mirror, monkeypatch):
 
 
 def test_no_mirror_and_no_network_says_what_to_do(fresh, monkeypatch):
+    """The real downloader, with the network down: its own message names the way out."""
+    import httpx
+
     monkeypatch.delenv("PETITIONMAP_MIRROR")
 
-    def offline(ds):
-        raise DataError(f"cannot download {ds.id}; set PETITIONMAP_MIRROR to a mirror folder to work offline")
-    with pytest.raises(DataError, match="PETITIONMAP_MIRROR"):
-        ensure(dataset("pcon2010", "population"), download=offline)
+    def offline(method, url, **kw):
+        raise httpx.ConnectError("no network")
+    monkeypatch.setattr(httpx, "stream", offline)
+    ds = dataset("pcon2010", "population")
+    with pytest.raises(DataError) as error:
+        ensure(ds)
+    assert str(error.value) == (f"cannot download {ds.id} from {ds.url}: ConnectError; "
+                                "set PETITIONMAP_MIRROR to a mirror folder to work offline")
 
 
 def _edit_json(path, change):

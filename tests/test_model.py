@@ -55,7 +55,7 @@ def test_null_mp_is_none_not_the_string_none():
 def test_codes_are_normalised():
     p = parse_petition(doc(signatures_by_constituency=[{"ons_code": " e14000530 ", "signature_count": 7}]))
     assert p.constituencies[0].ons_code == "E14000530" and p.constituencies[0].signature_count == 7
-    assert p.constituencies[0].name == " e14000530 "  # a nameless entry is labelled with its code
+    assert p.constituencies[0].name == "E14000530"  # a nameless entry is labelled with its (normalised) code
 
 
 def test_absent_optional_fields_are_none():

@@ -204,15 +204,45 @@ def test_sparse_petition_has_a_grey_no_signatures_class(fake_api):
     assert classes["cls"].count("z") == 650 - 153 and classes["legend"][-1]["label"] == "No signatures"
 
 
-def test_breakdowns_and_downloads(fake_api):
+def test_breakdowns_and_downloads(fake_api, monkeypatch, petition_files):
+    """Each download's bytes, made by the very callables the page hands to st.download_button."""
+    import io
+    import json
+    import struct
+
+    import pandas as pd
+    from streamlit.elements.widgets.button import ButtonMixin
+
+    offered = {}
+    original = ButtonMixin.download_button
+
+    def recording(self, label, data, file_name=None, mime=None, **kw):
+        offered[label] = (data, file_name, mime)
+        return original(self, label, data, file_name=file_name, mime=mime, **kw)
+    monkeypatch.setattr(ButtonMixin, "download_button", recording)
     at = app(petition="700143")
     assert not at.exception
     assert "9,426 come from abroad" in texts(at)
     assert not at.get("download_button") and not at.toggle  # the first view loads neither widget's bundle
     at.session_state["downloads"] = True  # the expander opened
     at.run()
-    labels = [b.proto.label for b in at.get("download_button")]
-    assert labels == ["CSV", "GeoJSON", "Map PNG", "Map SVG"]
+    assert [b.proto.label for b in at.get("download_button")] == ["CSV", "GeoJSON", "Map PNG", "Map SVG"]
+    doc = json.loads(petition_files["700143"].read_text())
+    counts = {c["ons_code"]: c["signature_count"] for c in doc["data"]["attributes"]["signatures_by_constituency"]}
+    made = {label: data() for label, (data, _, _) in offered.items()}
+
+    table = pd.read_csv(io.BytesIO(made["CSV"]), dtype={"mp": str})
+    assert len(table) == 650 and dict(zip(table["ons_code"], table["signatures"])) == counts
+    features = json.loads(made["GeoJSON"])["features"]
+    assert len(features) == 650
+    assert {f["properties"]["ons_code"]: f["properties"]["signatures"] for f in features} == counts
+    png = made["Map PNG"]
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and struct.unpack(">II", png[16:24]) == (1000, 1250)
+    svg = made["Map SVG"].decode()
+    assert svg.startswith("<svg") and svg.count('class="seat"') == 650 and "Call a General Election" in svg
+    assert {label: name for label, (_, name, _) in offered.items()} == {
+        "CSV": "petition-700143.csv", "GeoJSON": "petition-700143.geojson",
+        "Map PNG": "petition-700143-signatures-map-uk.png", "Map SVG": "petition-700143-signatures-map-uk.svg"}
 
 
 def test_the_official_page_facts_of_239406(fake_api):

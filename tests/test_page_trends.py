@@ -43,11 +43,24 @@ def test_trends_state_comes_from_the_url(fake_api):
     assert dict(at.query_params)["to"] == "2019-03-26T1207"
 
 
-def test_spreading_fastest_between_two_snapshots(fake_api):
+def test_spreading_fastest_between_two_snapshots(fake_api, mirror, constituency_sets):
+    import pandas as pd
+
     at = app("trends", petition="700143")
     assert not at.exception
+    start = at.selectbox(key="from")
+    start.select_index(start.options.index("24 Nov 2024 21:10")).run()  # the hourly log's first snapshot
+    assert not at.exception and at.selectbox(key="to").options[-1] == "22 Aug 2026 21:20"
     table = at.dataframe[0].value
     assert len(table) == 20 and table["growth_per_1000"].is_monotonic_decreasing
+    log = pd.read_csv(mirror / "petitions" / "700143-timeseries" / "by-constituency.csv")
+    at_time = {t: dict(zip(g["name"], g["signature_count"])) for t, g in log.groupby("snapshot_utc")}
+    before, after = at_time["2024-11-24T21:10:29Z"], at_time["2026-08-22T21:20:37Z"]
+    assert table["count_to"].tolist() == [after[n] for n in table["name"]]
+    assert table["growth"].tolist() == [after[n] - before[n] for n in table["name"]]
+    people = dict(zip(constituency_sets["pcon2024"].table["name"], constituency_sets["pcon2024"].table["population"]))
+    assert table["growth_per_1000"].round(6).tolist() == [
+        round((after[n] - before[n]) / people[n] * 1000, 6) for n in table["name"]]
     spread = maps(at)["spread"]["layers"]
     assert len(spread["frames"]) == 1 and len(spread["frames"][0]["cls"]) == 650
 

@@ -423,15 +423,25 @@ def test_a_store_of_the_first_schema_is_upgraded(tmp_path, petition_files):
         assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
-def test_history_looks_counts_up_by_key_not_by_scanning(tmp_path):
+def test_history_looks_counts_up_by_key_not_by_scanning(tmp_path, petition_files, monkeypatch):
+    """The plan of every query Store.history really runs, with its real parameters: index look-ups only."""
+    from petitions import store as store_module
+
     store = open_store(tmp_path / "plan.sqlite")
+    store.add(read_petition_file(petition_files["239406"]))
+    ran = []
+    rows = store_module._DB.rows
+
+    def recording(db, sql, params=()):
+        ran.append((sql, tuple(params)))
+        return rows(db, sql, params)
+    monkeypatch.setattr(store_module._DB, "rows", recording)
+    assert store.history(239406, "E14000530")["signature_count"].tolist() == [22]
+    assert len(ran) >= 2
     with sqlite3.connect(store.path) as db:
-        plan = " ".join(str(row[-1]) for row in db.execute(
-            """EXPLAIN QUERY PLAN SELECT s.id, (SELECT c.signature_count FROM counts c
-               WHERE c.petition_id = s.petition_id AND c.code_id = ? AND c.t <= s.t ORDER BY c.t DESC LIMIT 1)
-               FROM snapshots s
-               WHERE s.petition_id = ? ORDER BY s.t""", (1, 1)))
-    assert "SCAN" not in plan and "PRIMARY KEY" in plan
+        for sql, params in ran:
+            plan = " ".join(str(row[-1]) for row in db.execute(f"EXPLAIN QUERY PLAN {sql}", params))
+            assert "SCAN" not in plan and "SEARCH" in plan, (sql, plan)
 
 
 V1_SCHEMA = """

@@ -8,9 +8,12 @@ from http.server import BaseHTTPRequestHandler
 
 import pytest
 
+from petitions.api import Fetched, PetitionsAPI, Unreachable
+from petitions.model import parse_petition
 from petitions.store import open_store as Store
-from petitions.track import parse_interval
-from tests.conftest import ROOT, local_server
+from petitions.track import MAX_BACKOFF, main, parse_interval, track
+from tests.conftest import ROOT
+from tests.services import Clock, local_server
 
 
 @pytest.mark.parametrize("text, seconds", [("30s", 30), ("5m", 300), ("1h", 3600), ("2", 2), ("1.5m", 90)])
@@ -60,15 +63,13 @@ def serve():
 
 @pytest.fixture
 def fake_api(serve, petition_files):
-    """A fake petitions API on 127.0.0.1: counts grow each call; a 429, a 500 and a slow answer on the way."""
+    """A fake petitions API on 127.0.0.1: counts grow each call; two 429s and two 500s on the way."""
     doc = json.loads(petition_files["239406"].read_text())
     script = {2: 429, 3: 429, 5: 500, 6: 500}  # the client retries once itself
 
     def answer(n: int) -> int | dict:
         if n in script:
             return script[n]
-        if n == 8:
-            time.sleep(1.5)  # slow, but inside the client's timeout
         attrs = doc["data"]["attributes"]
         attrs["signature_count"] += 10
         attrs["updated_at"] = f"2019-08-11T23:{n % 60:02d}:00.000Z"
@@ -78,31 +79,87 @@ def fake_api(serve, petition_files):
     return serve(answer)
 
 
-def test_tracker_stores_new_snapshots_and_survives_errors(fake_api, tmp_path):
+@pytest.fixture
+def signals():
+    """main() installs SIGINT/SIGTERM handlers (and ignores both on the way out): give pytest its own back."""
+    saved = {sig: signal.getsignal(sig) for sig in (signal.SIGINT, signal.SIGTERM)}
+    yield
+    for sig, handler in saved.items():
+        signal.signal(sig, handler)
+
+
+def test_tracker_stores_new_snapshots_and_survives_errors(fake_api, tmp_path, monkeypatch):
     base, calls = fake_api
-    store_path = tmp_path / "track.sqlite"
-    env = {**os.environ, "PETITIONMAP_API_BASE": base}
-    proc = subprocess.Popen([sys.executable, "-m", "petitions.track", "239406", "--every", "0.5s",
-                             "--store", str(store_path)], cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and calls["n"] < 10:
-        time.sleep(0.2)
-    proc.send_signal(signal.SIGTERM)
-    _, err = proc.communicate(timeout=15)
-    assert proc.returncode == 0
-    assert "HTTP 429" in err and "HTTP 500" in err and "Traceback" not in err
-    snaps = Store(store_path).snapshots(239406)
+    monkeypatch.setenv("PETITIONMAP_API_BASE", base)
+    clock, lines = Clock(), []
+    store = Store(tmp_path / "track.sqlite")
+    track([239406], 0.5, store, PetitionsAPI(retries=1, sleep=clock.sleep), log=lines.append,
+          sleep=clock.sleep, clock=clock, stop=lambda: calls["n"] >= 10)
+    log = "\n".join(lines)
+    assert "HTTP 429" in log and "HTTP 500" in log and "Traceback" not in log
+    snaps = store.snapshots(239406)
     assert len(snaps) >= 4 and snaps["signature_count"].is_monotonic_increasing
     assert snaps["signature_count"].is_unique
 
 
-@pytest.mark.parametrize("args", [["abc"], ["0"], [], ["1", "--every", "5x"], ["1", "--every", "0s"],
-                                  ["1", "--bogus"]])
-def test_tracker_refuses_bad_arguments(args, tmp_path):
-    done = subprocess.run([sys.executable, "-m", "petitions.track", *args, "--store", str(tmp_path / "s.sqlite")],
-                          cwd=ROOT, capture_output=True, text=True)
-    assert done.returncode == 2
-    assert done.stderr.startswith("error:") and done.stderr.count("\n") == 1, done.stderr
+class ScriptedAPI:
+    """petition_live for the scheduling tests: petitions in `failing` always fail; `polls` records (time, id)."""
+
+    def __init__(self, clock, document, failing=()):
+        self.clock, self.document, self.failing, self.polls = clock, document, set(failing), []
+
+    def petition_live(self, pid):
+        self.polls.append((self.clock(), pid))
+        if pid in self.failing:
+            raise Unreachable(f"petition.parliament.uk did not answer for {pid}")
+        attrs = self.document["data"]["attributes"]
+        attrs["signature_count"] += 1
+        return parse_petition(self.document), Fetched(self.document, 1_750_000_000 + self.clock())
+
+
+def test_a_failing_petition_backs_off_exponentially_while_the_others_keep_their_interval(petition_files, tmp_path):
+    clock, lines = Clock(), []
+    api = ScriptedAPI(clock, json.loads(petition_files["239406"].read_text()), failing={2})
+    store = Store(tmp_path / "s.sqlite")
+    track([239406, 2], 60, store, api, log=lines.append, sleep=clock.sleep, clock=clock,
+          stop=lambda: clock() > 1000)
+    assert [t for t, pid in api.polls if pid == 239406] == [60.0 * i for i in range(17)]
+    assert [t for t, pid in api.polls if pid == 2] == [0, 60, 180, 420, 900]  # waits of 60, 120, 240, 480 s
+    assert "petition 2: petition.parliament.uk did not answer for 2; retrying in 480 s" in lines
+    assert len(store.snapshots(239406)) == 17
+
+
+def test_the_back_off_is_capped_at_max_backoff(petition_files, tmp_path):
+    clock, lines = Clock(), []
+    api = ScriptedAPI(clock, json.loads(petition_files["239406"].read_text()), failing={2})
+    track([2], 600, Store(tmp_path / "s.sqlite"), api, log=lines.append, sleep=clock.sleep, clock=clock,
+          stop=lambda: clock() > 4 * MAX_BACKOFF)
+    waits = [b - a for (a, _), (b, _) in zip(api.polls, api.polls[1:])]
+    assert waits[:3] == [600, 1200, 2400] and set(waits[3:]) == {MAX_BACKOFF}
+
+
+def test_once_polls_each_petition_once_and_never_sleeps(petition_files, tmp_path):
+    clock = Clock()
+    api = ScriptedAPI(clock, json.loads(petition_files["239406"].read_text()), failing={2})
+    track([239406, 2], 60, Store(tmp_path / "s.sqlite"), api, once=True, log=lambda line: None,
+          sleep=clock.sleep, clock=clock)
+    assert api.polls == [(0, 239406), (0, 2)] and clock() == 0
+
+
+@pytest.mark.parametrize("args, status, words", [
+    (["abc"], 1, "not a petition number"), (["0"], 1, "not a petition number"),
+    ([], 2, "give petition numbers"), (["1", "--every", "5x"], 1, "not an interval"),
+    (["1", "--every", "0s"], 1, "not an interval"), (["1", "--bogus"], 2, "unrecognized arguments: --bogus"),
+    (["1", "--all-open"], 2, "not both"), (["1", "--parliament", "2017"], 2, "--parliament goes with --backfill"),
+    (["--backfill", "--parliament", "x"], 1, "not a parliament"),
+])
+def test_tracker_refuses_bad_arguments_in_one_line(args, status, words, tmp_path, capsys):
+    try:
+        code = main([*args, "--store", str(tmp_path / "s.sqlite")])
+    except SystemExit as exit_:  # argparse's usage errors
+        code = exit_.code
+    err = capsys.readouterr().err
+    assert code == status and err.startswith("error:") and words in err and err.count("\n") == 1, err
 
 
 def tracker(base: str, store_path, *args: str) -> subprocess.Popen:
@@ -142,27 +199,26 @@ def test_two_trackers_on_one_store_store_a_document_once(serve, petition_files, 
     assert len(Store(path).snapshots(239406)) == 1
 
 
-def test_once_polls_once_and_exits(serve, petition_files, tmp_path):
+def test_once_polls_once_and_exits(serve, petition_files, tmp_path, monkeypatch, capsys, signals):
     base, calls = serve(json.loads(petition_files["239406"].read_text()))
-    proc = tracker(base, tmp_path / "s.sqlite", "--once")
-    _, err = proc.communicate(timeout=15)
-    assert proc.returncode == 0 and calls["n"] == 1 and "14,846 signatures" in err
+    monkeypatch.setenv("PETITIONMAP_API_BASE", base)
+    assert main(["239406", "--store", str(tmp_path / "s.sqlite"), "--once"]) == 0
+    assert calls["n"] == 1 and "14,846 signatures" in capsys.readouterr().err
     doc, _ = Store(tmp_path / "s.sqlite").latest_document(239406)
     assert doc["data"]["id"] == 239406
 
 
-def test_tracker_only_talks_to_this_machine_in_tests(tmp_path):
-    env = {**os.environ, "PETITIONMAP_API_BASE": "http://example.com"}
-    done = subprocess.run([sys.executable, "-m", "petitions.track", "1", "--once", "--store", str(tmp_path / "x")],
-                          cwd=ROOT, env=env, capture_output=True, text=True)
-    assert done.returncode != 0 and "127.0.0.1" in done.stderr
+def test_tracker_only_talks_to_this_machine_in_tests(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("PETITIONMAP_API_BASE", "http://example.com")
+    assert main(["1", "--once", "--store", str(tmp_path / "x")]) == 1
+    assert "127.0.0.1" in capsys.readouterr().err
 
 
-def test_tracker_stores_the_public_dump_layout(serve, petition_files, tmp_path):
+def test_tracker_stores_the_public_dump_layout(serve, petition_files, tmp_path, monkeypatch, capsys, signals):
     from tests.documents import as_dump, real
 
     base, calls = serve(as_dump(real(petition_files["239406"])))
-    proc = tracker(base, tmp_path / "s.sqlite", "--once")
-    _, err = proc.communicate(timeout=15)
-    assert proc.returncode == 0 and "14,846 signatures" in err, err
+    monkeypatch.setenv("PETITIONMAP_API_BASE", base)
+    assert main(["239406", "--store", str(tmp_path / "s.sqlite"), "--once"]) == 0
+    assert "14,846 signatures" in capsys.readouterr().err
     assert len(Store(tmp_path / "s.sqlite").snapshots(239406)) == 1

@@ -9,14 +9,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Callable, Sequence
-from pathlib import Path
+from collections.abc import Callable, Iterable, Sequence
+from importlib import resources
 from typing import Any
 
 import streamlit as st
 
-HERE = Path(__file__).resolve().parent
-STATIC = HERE.parent / "static"
+from petitions.settings import current
+
+HERE = resources.files(__package__)  # map.js and map.css ship beside this module
+STATIC = current().static
 STATE_KEYS = ("view", "metric", "scheme", "area")
 
 
@@ -79,10 +81,10 @@ def map_element(*, key: str, geometry: dict[str, str], values: dict[str, Any] | 
     callbacks: dict[str, Callable[[], None]] = {"on_select_change": on_select or (lambda: None)}
     for name, target in (state_targets or {}).items():
         callbacks[f"on_{name}_change"] = _copy(key, name, target)
-    return _COMPONENT(key=key, data=data, **callbacks)
+    return _COMPONENT(key=key, data=data, **callbacks)  # type: ignore[arg-type]  # on_<name>_change: any name
 
 
-def picked(key: str, codes: Sequence[str] | set[str], target: str = "c") -> Callable[[], None]:
+def picked(key: str, codes: Iterable[str], target: str = "c") -> Callable[[], None]:
     """A selection callback: the clicked seat's code into st.session_state[target], if it is one of `codes`."""
     allowed = set(codes)
 

@@ -22,7 +22,7 @@ page = c.number_input("Page", min_value=1, step=1, key="page")
 
 try:
     listing = cache.petition_list(state, q.strip(), int(page), archived)
-    items, last, source = listing.items, listing.last_page, "petition.parliament.uk"
+    items, last, source = list(listing.items), listing.last_page, "petition.parliament.uk"
 except PetitionError as exc:
     items, last = cache.offline_list(state, q.strip(), int(page), archived)
     source = f"saved petitions and saved list pages (offline: {ui.md_escape(str(exc))})"

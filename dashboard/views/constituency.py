@@ -68,7 +68,7 @@ def find(text: str) -> None:
         else:
             st.session_state["find_message"] = f"petition.parliament.uk finds no constituency for {postcode}."
         return
-    hits = sorted({c for c, mp in mps.items() if text.lower() in mp.lower() and c in labels}, key=labels.get)
+    hits = sorted({c for c, mp in mps.items() if text.lower() in mp.lower() and c in labels}, key=labels.__getitem__)
     if hits:
         st.session_state["c"] = hits[0]
         if len(hits) > 1:
@@ -80,7 +80,7 @@ def find(text: str) -> None:
 if st.session_state["c"] not in labels:
     st.session_state["c"] = ""
 pick, search = st.columns([3, 2])
-code = pick.selectbox("Constituency", ["", *sorted(labels, key=labels.get)], key="c",
+code = pick.selectbox("Constituency", ["", *sorted(labels, key=labels.__getitem__)], key="c",
                       format_func=lambda c: labels.get(c, "Type a name…"))
 search.text_input("…or a postcode or MP's name", key="find", on_change=lambda: find(st.session_state["find"]),
                   placeholder="e.g. BS8 1TH or Debbonaire")

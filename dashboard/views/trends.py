@@ -90,11 +90,11 @@ if len(ids) < 2:
 a, b = st.columns(2)
 if ids.index(st.session_state["from"]) >= len(ids) - 1:
     st.session_state["from"] = ids[0]
-start = a.selectbox("From", ids[:-1], format_func=labels.get, key="from")
+start = a.selectbox("From", ids[:-1], format_func=labels.__getitem__, key="from")
 later = ids[ids.index(start) + 1:]
 if st.session_state["to"] not in later:
     st.session_state["to"] = later[-1]
-end = b.selectbox("To", later, format_func=labels.get, key="to")
+end = b.selectbox("To", later, format_func=labels.__getitem__, key="to")
 warning = history.growth_warning(start, end)
 if warning:
     st.warning(warning, icon=":material/warning:")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import SCREENSHOTS
+from dashboard.harness import SCREENSHOTS
 
 pytestmark = pytest.mark.browser
 

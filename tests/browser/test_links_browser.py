@@ -7,9 +7,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from dashboard.harness import SCREENSHOTS
 from dashboard.ui import map_link
 from petitions.loader import mirror_documents
-from tests.browser.conftest import SCREENSHOTS
 
 pytestmark = pytest.mark.browser
 

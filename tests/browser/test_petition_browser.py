@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.browser.conftest import (
+from dashboard.harness import (
     JS_INDEX_OF,
     is_local,
     map_control,

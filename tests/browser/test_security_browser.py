@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.browser.conftest import ROOT, SCREENSHOTS, is_local, point_in, screenshot, start_app, stop_app, wait_for_map
+from dashboard.harness import ROOT, SCREENSHOTS, is_local, point_in, screenshot, start_app, stop_app, wait_for_map
 
 pytestmark = pytest.mark.browser
 

@@ -8,7 +8,7 @@ import io
 import pytest
 from PIL import Image
 
-from tests.browser.conftest import JS_INDEX_OF, map_state, point_in, screenshot, wait_for_map, wait_for_redraw
+from dashboard.harness import JS_INDEX_OF, map_state, point_in, screenshot, wait_for_map, wait_for_redraw
 
 pytestmark = pytest.mark.browser
 
