@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import JS_INDEX_OF, map_state, point_in, wait_for_map, wait_for_redraw
+from dashboard.harness import JS_INDEX_OF, map_state, point_in, wait_for_map, wait_for_redraw
 
 pytestmark = pytest.mark.browser
 NO_SIDE_SCROLL = "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth"

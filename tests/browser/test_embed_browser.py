@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.conftest import is_local, screenshot, wait_for_map
+from dashboard.harness import is_local, screenshot, wait_for_map
 
 pytestmark = pytest.mark.browser
 

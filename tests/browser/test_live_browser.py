@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tests.browser.conftest import VIEWPORT, start_app, stop_app
+from dashboard.harness import VIEWPORT, start_app, stop_app
 from tests.fault_api import FaultAPI
 
 pytestmark = pytest.mark.browser

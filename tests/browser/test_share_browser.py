@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from tests.browser.conftest import VIEWPORT, is_local, wait_for_map
+from dashboard.harness import VIEWPORT, is_local, wait_for_map
 
 pytestmark = pytest.mark.browser
 
