@@ -22,7 +22,7 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 PREFIXES = ("/static/", "/app/static/")  # Streamlit's frontend bundles; our geometry files
 COMPRESSIBLE = ("text/", "application/javascript", "application/json", "application/xml", "image/svg+xml",
                 "application/wasm", "application/manifest+json", "font/ttf", "font/otf")
-MIN_SIZE = 1024  # bytes: below this gzip saves less than its own overhead is worth
+MIN_SIZE = 256  # bytes: below this gzip saves a few bytes at most
 MAX_SIZE = 32_000_000  # bytes: a larger file is sent as it is rather than held in memory
 MEMORY = 128_000_000  # bytes of compressed files kept; beyond this, files go out uncompressed
 
