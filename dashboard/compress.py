@@ -24,7 +24,7 @@ COMPRESSIBLE = ("text/", "application/javascript", "application/json", "applicat
                 "application/wasm", "application/manifest+json", "font/ttf", "font/otf")
 MIN_SIZE = 256  # bytes: below this gzip saves a few bytes at most
 MAX_SIZE = 32_000_000  # bytes: a larger file is sent as it is rather than held in memory
-MEMORY = 128_000_000  # bytes of compressed files kept; beyond this, files go out uncompressed
+MEMORY = 64_000_000  # bytes of compressed files kept (Streamlit’s whole frontend: ≈ 9 MB); then sent as they are
 
 
 def accepts_gzip(header: str) -> bool:
@@ -113,23 +113,22 @@ class StaticGzip:
         return accepts_gzip(accept)
 
     async def compressed(self, key: tuple[str, bytes], body: bytes) -> bytes | None:
-        """The gzip bytes of this version of the file (compressed on first request, off the event loop)."""
+        """The gzip bytes of this version of the file, compressed on its first request off the event loop
+        (None: sent as it is, when gzip is not smaller or the memory for compressed files is used up)."""
         if key in self.cache:
             return self.cache[key]
+        if self.kept >= self.memory:
+            return None
         pending = self._pending.get(key)
-        if pending is None:
-            pending = asyncio.ensure_future(asyncio.to_thread(self._compress, body))
-            self._pending[key] = pending
-            try:
-                data = await pending
-            finally:
-                del self._pending[key]
-            size = len(data) if data is not None else 0
-            if self.kept + size <= self.memory:
-                self.cache[key] = data
-                self.kept += size
-            return data
-        return await asyncio.shield(pending)
+        if pending is not None:  # the same file asked for again while it is being compressed
+            return await asyncio.shield(pending)
+        pending = self._pending[key] = asyncio.ensure_future(asyncio.to_thread(self._compress, body))
+        try:
+            data = self.cache[key] = await pending
+        finally:
+            del self._pending[key]
+        self.kept += len(data or b"")
+        return data
 
     def _compress(self, body: bytes) -> bytes | None:
         self.compressions += 1
@@ -184,16 +183,13 @@ class _Reply:
         await self._send(await self.owner.compressed(self.key, body), body)
 
     async def _send(self, data: bytes | None, body: bytes | None) -> None:
-        """Send the gzip bytes `data`, or when there are none the file's own `body` (None: read from the cache
-        miss path, which always has it)."""
-        headers = self.start["headers"]
-        if data is None:
-            if body is None:  # cached as "not worth compressing": let the file's bytes through
-                self.mode = "pass"
-                await self.out(self.start)
-                return
-            await self.out(self.start)
-            await self.out({"type": "http.response.body", "body": body, "more_body": False})
+        """Send the gzip bytes `data`; without them, the file's own `body`, or (None) let it through."""
+        if data is not None:
+            await self.out(dict(self.start, headers=_encoded_headers(self.start["headers"], len(data))))
+            await self.out({"type": "http.response.body", "body": b"" if self.head else data, "more_body": False})
             return
-        await self.out(dict(self.start, headers=_encoded_headers(headers, len(data))))
-        await self.out({"type": "http.response.body", "body": b"" if self.head else data, "more_body": False})
+        await self.out(self.start)
+        if body is None:
+            self.mode = "pass"
+        else:
+            await self.out({"type": "http.response.body", "body": body, "more_body": False})

@@ -151,3 +151,14 @@ def test_other_paths_left_to_streamlit(site):
     status, headers, raw = fetch(client, "/other", GZIP)
     assert status == 200 and headers["content-encoding"] == "gzip"  # Streamlit's own gzip, per request
     assert gzip.decompress(raw) == b"y" * 5000 and middleware.compressions == 0 and not middleware.cache
+
+
+def test_memory_used_up_sends_files_as_they_are(site):
+    folder, default, _, _ = site
+    middleware = StaticGzip(default.app, memory=1)  # room for the first compressed file only
+    client = TestClient(middleware)
+    assert fetch(client, "/static/js/index.js", GZIP)[1]["content-encoding"] == "gzip"
+    for _ in range(2):
+        status, headers, body = fetch(client, "/app/static/geo.json", GZIP)
+        assert (status, body) == (200, (folder / "geo.json").read_bytes()) and "content-encoding" not in headers
+    assert middleware.compressions == 1
