@@ -1,9 +1,11 @@
 """Benchmark the petition page in Debian's Chromium: python -m benchmarks.bench_browser [--runs N]
 
-Starts the dashboard and a bare Streamlit page on free localhost ports (offline, from the mirror), then
-prints medians, side by side in one run: navigation → 650 seats drawn vs the bare page's first text
-(target ≤ +0.5 s), metric / view / area switch → redrawn (≤ 0.3 s), petition switch in the page (≤ 1.0 s),
-bytes of a first load (≤ 3 MB, no Plotly bundle), and the PNG / SVG exports (≤ 1 s each).
+Starts the dashboard twice, as served (static files gzipped, dashboard/serve.py) and on Streamlit's plain
+server (bundles uncompressed), and a bare Streamlit page, on free localhost ports (offline, from the mirror),
+then prints medians for both, side by side in one run: navigation → 650 seats drawn vs the bare page's first
+text (target ≤ +0.5 s), metric / view / area switch → redrawn (≤ 0.3 s), petition switch in the page
+(≤ 1.0 s), bytes of a first load as transferred, i.e. encoded (≤ 3 MB, no Plotly bundle), and the PNG / SVG
+exports (≤ 1 s each).
 """
 
 from __future__ import annotations
@@ -28,7 +30,6 @@ from dashboard.harness import (  # the browser tests start the app the same way
     wait_for_map,
     wait_for_redraw,
 )
-from petitions.settings import current
 
 PETITION, OTHER = "239406", "332711"
 MARGIN_S = 0.5  # navigation may exceed the bare page's first text by this much
@@ -116,26 +117,6 @@ def exports() -> dict[str, float]:
     return {fmt: median_ms(partial(map_image, p, result, "per_1000", fmt=fmt), 5) for fmt in ("png", "svg")}
 
 
-def gzipped(urls: list[str]) -> int:
-    """Bytes of the static files among `urls` (Streamlit's and the map's) once gzipped; fonts as they are."""
-    import gzip
-    from urllib.parse import urlsplit
-
-    import streamlit
-
-    static = Path(streamlit.__file__).parent / "static"
-    total = 0
-    for url in urls:
-        path = urlsplit(url).path
-        local = static / path.lstrip("/") if path.startswith("/static/") else None
-        if path.startswith("/app/static/"):
-            local = current().static / path.removeprefix("/app/static/")
-        if local is not None and local.is_file():
-            data = local.read_bytes()
-            total += len(data) if local.suffix == ".woff2" else len(gzip.compress(data))
-    return total
-
-
 def payloads() -> list[str]:
     """What travels once (geometry) and on every rerun (the map's data), per view."""
     import gzip
@@ -172,54 +153,67 @@ def main(argv: list[str] | None = None) -> int:
         print(f"skipped: no Chromium at {CHROMIUM}")
         return 0
 
-    app = start_app(mirror())
+    # "gzip" is the dashboard as served (dashboard/serve.py); "plain" the same pages on Streamlit's own
+    # server, whose /static/ bundles go out uncompressed: the before and after of compressing them.
+    apps = {"gzip": start_app(mirror()), "plain": start_app(mirror(), script="dashboard/app.py")}
     bare = start_app(mirror(), script="benchmarks/bare_app.py")
     try:
-        url = f"{app.url}/?petition={PETITION}"
+        urls = {arm: f"{app.url}/?petition={PETITION}" for arm, app in apps.items()}
         with sync_playwright() as playwright:
             browser = launch_chromium(playwright)
             try:
-                cold = navigate(browser, url, wait_for_map)[0]  # loads the sets, writes the geometry files
+                # loads the sets, writes the geometry files, compresses the bundles once
+                cold = {arm: navigate(browser, url, wait_for_map)[0] for arm, url in urls.items()}
                 navigate(browser, bare.url, bare_ready)
-                maps, bares, loads, bare_loads = [], [], [], []
-                for _ in range(args.runs):  # interleaved, so both see the same machine
-                    seconds, size, seen = navigate(browser, url, wait_for_map)
-                    maps.append(seconds)
-                    loads.append((size, seen))
+                maps: dict[str, list[float]] = {arm: [] for arm in apps}
+                loads: dict[str, list[tuple[int, list[str]]]] = {arm: [] for arm in apps}
+                bares, bare_loads = [], []
+                for _ in range(args.runs):  # interleaved, so every arm sees the same machine
+                    for arm, url in urls.items():
+                        seconds, size, seen = navigate(browser, url, wait_for_map)
+                        maps[arm].append(seconds)
+                        loads[arm].append((size, seen))
                     seconds, size, _ = navigate(browser, bare.url, bare_ready)
                     bares.append(seconds)
                     bare_loads.append(size)
-                timings = {name: switches(browser, url, args.runs, act, keys) for name, act, keys in (
-                    ("metric switch", metric, ("title",)), ("view switch", view, ("view",)),
-                    ("area switch", area, ("box",)),
-                    ("petition switch in the page", petition, ("ticks",)))}
+                timings = {(name, arm): switches(browser, url, args.runs, act, keys)
+                           for name, act, keys in (
+                               ("metric switch", metric, ("title",)), ("view switch", view, ("view",)),
+                               ("area switch", area, ("box",)),
+                               ("petition switch in the page", petition, ("ticks",)))
+                           for arm, url in urls.items()}
             finally:
                 browser.close()
     finally:
-        stop_app(app)
+        for app in apps.values():
+            stop_app(app)
         stop_app(bare)
 
-    nav, base = statistics.median(maps), statistics.median(bares)
-    print(f"navigation → 650 seats drawn (median of {len(maps)}): {nav:.2f} s   bare Streamlit page → first text: "
-          f"{base:.2f} s   difference {nav - base:+.2f} s, ratio {nav / base:.2f}   [target ≤ +{MARGIN_S:g} s] "
-          f"{mark(nav - base <= MARGIN_S)}   (first visit, cold server caches: {cold:.2f} s)")
+    base = statistics.median(bares)
+    for arm in apps:
+        nav = statistics.median(maps[arm])
+        print(f"[{arm}] navigation → 650 seats drawn (median of {len(maps[arm])}): {nav:.2f} s   bare Streamlit "
+              f"page → first text: {base:.2f} s   difference {nav - base:+.2f} s, ratio {nav / base:.2f}   "
+              f"[target ≤ +{MARGIN_S:g} s] {mark(nav - base <= MARGIN_S)}   (first visit, cold server caches: "
+              f"{cold[arm]:.2f} s)")
+    nav = statistics.median(maps["gzip"])
     print('"Show on a map" (petitionmap.unboxedconsulting.com): not measured, the site cannot be run here: its page '
           "loads D3, TopoJSON and jQuery from CDNs and there is no network but package registries (issue 8's figure "
           f"for it was 1.56 s cold: 1.5 × that is {1.5 * 1.56:.2f} s, against {nav:.2f} s here)")
-    for name, times in timings.items():
+    for (name, arm), times in timings.items():
         target = PETITION_TARGET_S if name.startswith("petition") else SWITCH_TARGET_S
         value = statistics.median(times)
-        print(f"{name} → map redrawn (median of {len(times)}): {value:.2f} s   [target ≤ {target:g} s] "
+        print(f"[{arm}] {name} → map redrawn (median of {len(times)}): {value:.2f} s   [target ≤ {target:g} s] "
               f"{mark(value <= target)}")
-    size, seen = sorted(loads, key=lambda x: x[0])[len(loads) // 2]
-    plotly = [u for u in seen if "plotly" in u.lower()]
-    geometry = [u.rsplit("/", 1)[-1] for u in seen if "/app/static/geo/" in u]
-    print(f"bytes of a first load of the petition page (median): {size / 1e6:.2f} MB in {len(seen)} requests   "
-          f"[target ≤ {BYTES_TARGET / 1e6:g} MB] {mark(size <= BYTES_TARGET)}   Plotly bundle: "
-          + ("none" if not plotly else ", ".join(plotly))
-          + f"   (bare Streamlit page: {statistics.median(bare_loads) / 1e6:.2f} MB)")
-    print(f"  static map files fetched: {', '.join(geometry)}; its static files gzipped (Streamlit serves its own "
-          f"bundles uncompressed; behind a compressing proxy): {gzipped(seen) / 1e6:.2f} MB")
+    for arm in apps:
+        size, seen = sorted(loads[arm], key=lambda x: x[0])[len(loads[arm]) // 2]
+        plotly = [u for u in seen if "plotly" in u.lower()]
+        geometry = [u.rsplit("/", 1)[-1] for u in seen if "/app/static/geo/" in u]
+        print(f"[{arm}] bytes of a first load of the petition page, as transferred (median): {size / 1e6:.2f} MB "
+              f"in {len(seen)} requests   [target ≤ {BYTES_TARGET / 1e6:g} MB] {mark(size <= BYTES_TARGET)}   "
+              "Plotly bundle: " + ("none" if not plotly else ", ".join(plotly)) + "   static map files fetched: "
+              + ", ".join(geometry))
+    print(f"bare Streamlit page, first load as transferred (median): {statistics.median(bare_loads) / 1e6:.2f} MB")
     for line in payloads():
         print(line)
     for fmt, ms in exports().items():

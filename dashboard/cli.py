@@ -1,7 +1,7 @@
 """The `petitionmap` command: one entry point for the dashboard, its data, the exports, the tracker and the
 benchmarks.
 
-    petitionmap run [--port 8501]          the dashboard (streamlit run dashboard/app.py)
+    petitionmap run [--port 8501]          the dashboard (streamlit run dashboard/serve.py)
     petitionmap data [--refresh]           fill data/cache from the mirror or the official sources
     petitionmap export SOURCE --csv OUT    a petition's table, GeoJSON or map picture
     petitionmap track ID … --every 5m      store snapshots of petitions (also --all-open, --backfill, --import)
@@ -55,12 +55,13 @@ def _asked(argv: list[str] | None, name: str) -> bool:
 
 
 def _run(args: argparse.Namespace) -> int:
-    """Replace this process by Streamlit serving the dashboard, from the project folder (its .streamlit/)."""
+    """Replace this process by Streamlit serving the dashboard, from the project folder (its .streamlit/):
+    dashboard/serve.py, the pages of dashboard/app.py with their static files sent gzipped."""
     settings = current()
     if not 0 < args.port < 65536:
         return fail(f"not a port: {args.port}")
     os.chdir(settings.root)
-    os.execv(sys.executable, [sys.executable, "-m", "streamlit", "run", str(settings.app),
+    os.execv(sys.executable, [sys.executable, "-m", "streamlit", "run", str(settings.app.with_name("serve.py")),
                               "--server.port", str(args.port)])
 
 

@@ -107,9 +107,10 @@ def app_env(mirror: Path, store: Path) -> dict[str, str]:
 
 
 def start_app(mirror: Path, timeout: float = START_TIMEOUT, env: dict[str, str] | None = None,
-              script: str = "dashboard/app.py") -> App:
+              script: str = "dashboard/serve.py") -> App:
     """Start `streamlit run <script>` on a free port (`env`: extra variables); returns when
-    /_stcore/health says ok."""
+    /_stcore/health says ok. The default is the dashboard as `petitionmap run` serves it (static files
+    gzipped); "dashboard/app.py" is the same pages on Streamlit's plain server."""
     tmp = tempfile.TemporaryDirectory(prefix="petitionmap-browser-")
     folder = Path(tmp.name)
     port = free_port()

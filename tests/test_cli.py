@@ -49,7 +49,7 @@ def execs(monkeypatch, tmp_path):
 def test_run_serves_the_dashboard_from_the_project_folder(execs, capsys):
     assert run(capsys, "run", "--port", "8615")[0] == 0
     root = current().root
-    assert execs == [(str(root), [sys.executable, "-m", "streamlit", "run", str(root / "dashboard" / "app.py"),
+    assert execs == [(str(root), [sys.executable, "-m", "streamlit", "run", str(root / "dashboard" / "serve.py"),
                                   "--server.port", "8615"])]
 
 
