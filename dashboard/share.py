@@ -22,11 +22,12 @@ _COPY_JS = """export default function ({parentElement, data}) {
       try { await navigator.clipboard.writeText(url); b.textContent = "Link copied"; }
       catch (e) { window.prompt("Copy this link", url); }
       b.dataset.copied = url;
-      setTimeout(() => { b.textContent = data.label; }, 2500);
+      b.dataset.busy = "1";
+      setTimeout(() => { delete b.dataset.busy; b.textContent = data.label; }, 2500);
     });
     parentElement.append(b);
   }
-  b.textContent = data.label;
+  if (!b.dataset.busy) b.textContent = data.label;  // a rerun just after a copy keeps "Link copied" showing
 }
 """
 _COPY = st.components.v2.component("petitionmap_copy_link", js=_COPY_JS)

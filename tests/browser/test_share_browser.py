@@ -31,6 +31,8 @@ def test_copy_link_and_share_links(chromium, app):
     assert urlsplit(links["Facebook"]).netloc == "www.facebook.com"
     assert parse_qs(urlsplit(links["Facebook"]).query)["u"][0].startswith(f"{app.url}/petition?petition=239406")
     assert links["Email"].startswith("mailto:?subject=")
-    assert page.locator("code").filter(has_text="embed=map").count() == 1  # the embed code
+    embed = page.locator("code").filter(has_text="embed=map")
+    embed.wait_for()  # its code bundle loads when the popover first opens
+    assert embed.count() == 1  # the embed code
     assert seen and all(is_local(u) for u in seen), [u for u in seen if not is_local(u)]
     context.close()
