@@ -10,7 +10,7 @@ import streamlit as st
 
 from geo.crosswalk import Crosswalk, load_crosswalk, onto_2024
 from geo.datasets import ConstituencySet, load_set
-from geo.join import JoinResult, join_petition
+from geo.join import JoinResult, join_petition, petition_set
 from geo.maps import map_values, summary
 from geo.pictures import set_geometry
 from geo.seat import SeatProfile, corpus_sums, petition_sets, profile_of_store, signing_matrix
@@ -28,7 +28,10 @@ PLOTLY_CONFIG = {"displaylogo": False, "scrollZoom": False,
 
 @st.cache_resource(show_spinner=False)
 def api() -> PetitionsAPI:
-    """One API client for the process (it holds the max-age cache)."""
+    """One API client for the process. Its max-age cache holds the HTTP documents; `petition` below holds the
+    outcome of a load (parsed, stored as a snapshot, or the offline fallback, so an offline page does not retry
+    on every rerun). Live mode (dashboard/live.py) loads past `petition` on every tick so that each tick is stored,
+    and relies on the client's max-age to ask the site no more often than the site allows."""
     return PetitionsAPI()
 
 
@@ -43,9 +46,8 @@ def store() -> HistoryStore | None:
         return None
 
 
-@st.cache_resource(show_spinner=False)
 def constituency_set(name: str) -> ConstituencySet:
-    """Reference data of a constituency set (shared, never mutated)."""
+    """Reference data of a constituency set (shared, never mutated; `load_set` keeps one per process)."""
     return load_set(name)
 
 
@@ -53,7 +55,7 @@ def constituency_set(name: str) -> ConstituencySet:
 def petition(pid: int) -> loader.Loaded:
     """A petition by its number (canonical: one cache entry per petition); live for up to 60 s (the max-age)."""
     history = store()
-    loaded = loader.load(int(pid), api=api(), store=history)
+    loaded = loader.load_id(pid, api=api(), store=history)
     if history is None and loaded.origin == "live":
         return replace(loaded, history="the snapshot store cannot be opened")
     return loaded
@@ -62,7 +64,7 @@ def petition(pid: int) -> loader.Loaded:
 @st.cache_data(show_spinner=False, max_entries=32)
 def joined(_petition: Petition, key: tuple[int, str, int]) -> JoinResult:
     """The petition joined to its constituency set; `key` identifies the petition's version."""
-    return join_petition(_petition)
+    return join_petition(_petition, constituency_set(petition_set(_petition)))
 
 
 def join(p: Petition) -> JoinResult:
@@ -70,28 +72,27 @@ def join(p: Petition) -> JoinResult:
 
 
 @st.cache_resource(show_spinner=False)
-def geometry_url(set_name: str, view: str) -> str:
+def geometry_url(_cset: ConstituencySet, set_name: str, view: str) -> str:
     """URL of the set's projected drawing in one view, written once as a static file the browser caches."""
     from dashboard.components.mapview import write_static
 
-    doc = set_geometry(set_name, view)
+    doc = set_geometry(_cset, view)
     return write_static(f"{set_name}-{view}", ".json", json.dumps(doc, separators=(",", ":")))
 
 
-def geometry_urls(set_name: str) -> dict[str, str]:
-    return {view: geometry_url(set_name, view) for view in ("map", "hex")}
+def geometry_urls(cset: ConstituencySet) -> dict[str, str]:
+    return {view: geometry_url(cset, cset.name, view) for view in ("map", "hex")}
 
 
-@st.cache_resource(show_spinner=False)
-def geometry_codes(set_name: str) -> list[str]:
-    """The seats of a set in the drawing's order (by ONS code)."""
-    return sorted(constituency_set(set_name).table["ons_code"])
+def geometry_codes(cset: ConstituencySet) -> list[str]:
+    """The seats of a set in the drawing's order (by ONS code, as the set's table is sorted)."""
+    return cset.table["ons_code"].tolist()
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def petition_values(_result: JoinResult, key: tuple[int, str, int, str]) -> tuple[dict, str]:
     """The map's classes and hover figures for a joined petition, and its one-sentence summary."""
-    return map_values(_result.table, geometry_codes(_result.set_name)), summary(_result.table)
+    return map_values(_result.table, geometry_codes(_result.cset)), summary(_result.table)
 
 
 def values(p: Petition, result: JoinResult) -> tuple[dict, str]:
@@ -101,7 +102,7 @@ def values(p: Petition, result: JoinResult) -> tuple[dict, str]:
 @st.cache_data(show_spinner=False, max_entries=16)
 def estimated(_result: JoinResult, key: tuple[int, str, int]) -> JoinResult:
     """A 2010–2024 petition estimated onto the 2024 boundaries; `key` identifies the petition's version."""
-    return onto_2024(_result, crosswalk())
+    return onto_2024(_result, crosswalk(), constituency_set("pcon2024"))
 
 
 def on_2024(p: Petition, result: JoinResult) -> JoinResult:
@@ -195,9 +196,8 @@ def growth(pid: int, start: int, end: int) -> pd.DataFrame:
         columns=["ons_code", "count_from", "count_to", "growth"])
 
 
-@st.cache_resource(show_spinner=False)
 def crosswalk() -> Crosswalk:
-    """The 2010 ↔ 2024 overlap lookup (shared, never mutated)."""
+    """The 2010 ↔ 2024 overlap lookup (shared, never mutated; `load_crosswalk` keeps one per process)."""
     return load_crosswalk()
 
 

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from geo.crosswalk import NEW, Crosswalk
+from geo.datasets import ConstituencySet
 from geo.maps import DIVERGING, class_string, legend_classes
 
 SHRINK = 0.01  # shares are moved 1% toward an even spread before taking ratios: a seat with none is not
@@ -27,17 +28,18 @@ class Side:
 
     label: str
     counts: pd.Series  # ons_code → signatures
-    set_name: str
+    cset: ConstituencySet
 
 
-def align(a: Side, b: Side, crosswalk: Crosswalk) -> tuple[pd.Series, pd.Series, str, tuple[bool, bool]]:
-    """Both sides on one set: (counts a, counts b, set name, (a estimated, b estimated)). On different sets
-    both go on the 2024 seats; the other side is estimated onto them (its total kept)."""
-    if a.set_name == b.set_name:
-        return a.counts.astype("float64"), b.counts.astype("float64"), a.set_name, (False, False)
-    moved = [s.counts.astype("float64") if s.set_name == NEW else crosswalk.estimate(s.counts, onto=NEW)
+def align(a: Side, b: Side, crosswalk: Crosswalk) -> tuple[pd.Series, pd.Series, ConstituencySet, tuple[bool, bool]]:
+    """Both sides on one set: (counts a, counts b, the set, (a estimated, b estimated)). On different sets
+    both go on the 2024 seats (the set of the side already on them); the other side is estimated onto them (its
+    total kept)."""
+    if a.cset.name == b.cset.name:
+        return a.counts.astype("float64"), b.counts.astype("float64"), a.cset, (False, False)
+    moved = [s.counts.astype("float64") if s.cset.name == NEW else crosswalk.estimate(s.counts, onto=NEW)
              for s in (a, b)]
-    return moved[0], moved[1], NEW, (a.set_name != NEW, b.set_name != NEW)
+    return moved[0], moved[1], a.cset if a.cset.name == NEW else b.cset, (a.cset.name != NEW, b.cset.name != NEW)
 
 
 def compare(a: pd.Series, b: pd.Series, population: pd.Series) -> pd.DataFrame:

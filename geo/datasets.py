@@ -59,7 +59,7 @@ class Dataset:
     corrections: tuple[dict[str, str], ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one object per set: hashed and compared by identity
 class ConstituencySet:
     """Everything known about one set's 650 constituencies, keyed by ONS code.
 
@@ -83,9 +83,17 @@ def manifest() -> list[Dataset]:
     return out
 
 
-def petition_attribution() -> str:
-    """Attribution line for petition data."""
-    return json.loads(MANIFEST.read_text(encoding="utf-8"))["petition_attribution"]
+ESTIMATE_NOTE = ("Estimated onto the boundaries from 2024 from counts on the 2010–2024 boundaries, sharing each old "
+                 "seat's signatures among the new seats by where its residents live (mySociety's population-weighted "
+                 "overlap lookup, CC BY 4.0); not counted by petition.parliament.uk.")
+
+
+def attribution(cset: ConstituencySet, *, estimated: bool = False, lookup: bool = False) -> list[str]:
+    """Sources and licences of a petition drawn on `cset`, one line each: how it was estimated (when it was), the
+    petition data, the set's boundaries, population and hexmap, and (with `lookup`) the 2010 ↔ 2024 lookup."""
+    petitions = json.loads(MANIFEST.read_text(encoding="utf-8"))["petition_attribution"]
+    return ([ESTIMATE_NOTE] if estimated else []) + [petitions, *cset.attribution] + (
+        [dataset("pcon2010", "lookup").attribution] if lookup else [])
 
 
 def dataset(set_name: str, kind: str) -> Dataset:

@@ -14,6 +14,7 @@ from xml.sax.saxutils import escape, quoteattr
 import numpy as np
 import pandas as pd
 
+from geo.datasets import load_set
 from geo.maps import legend_classes
 from geo.pictures import FONT, set_geometry
 from geo.seat import METHOD, SeatProfile
@@ -55,7 +56,7 @@ def seat_map(set_name: str, code: str, focus: Sequence[str], per_1000: pd.Series
              float]) -> tuple[list[str], float]:
     """The seat (outlined) among `focus` seats, coloured by signatures per 1,000 residents on the UK-wide classes,
     fitted into `box` (x, y, w, h); a legend below it. Also where the legend ends."""
-    doc = set_geometry(set_name, "map")
+    doc = set_geometry(load_set(set_name), "map")
     codes = doc["codes"]
     values = per_1000.reindex(codes, fill_value=0.0).to_numpy(dtype="float64")
     cls, legend = legend_classes(values, "per_1000", "quantiles", signed=values > 0)

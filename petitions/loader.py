@@ -76,12 +76,18 @@ def age_text(age: timedelta) -> str:
 
 def load(source: str | int | Path, api: PetitionsAPI | None = None, store: SnapshotStore | None = None,
          mirror: Path | None = None, *, files: bool = False, now: datetime | None = None) -> Loaded:
-    """Load from a number or link (or, with `files`, a local file). Live fetches are stored as snapshots;
-    when the live fetch fails in any way, the newest saved or mirrored copy is used, with the reason."""
+    """Load from a number or link (or, with `files`, a local file): the input is parsed here, once."""
     where = parse_source(source, files=files)
     if isinstance(where, Path):
         petition = read_petition_file(where)
         return Loaded(petition, "file", petition.updated_at)
+    return load_id(where, api, store, mirror, now=now)
+
+
+def load_id(where: int, api: PetitionsAPI | None = None, store: SnapshotStore | None = None,
+            mirror: Path | None = None, *, now: datetime | None = None) -> Loaded:
+    """Load a petition by its canonical number (already parsed). Live fetches are stored as snapshots; when the
+    live fetch fails in any way, the newest saved or mirrored copy is used, with the reason."""
     api = api or PetitionsAPI()
     try:
         petition, fetched = api.petition_live(where)

@@ -5,7 +5,6 @@ import numpy as np
 import pytest
 import shapely
 
-from geo.join import join_petition
 from geo.maps import (
     AREAS,
     DIVERGING,
@@ -24,16 +23,17 @@ from geo.maps import (
 )
 from geo.metrics import SCHEMES
 from petitions.model import read_petition_file
+from tests.documents import joined
 
 
 @pytest.fixture(scope="module")
 def table(petition_files):
-    return join_petition(read_petition_file(petition_files["239406"])).table
+    return joined(read_petition_file(petition_files["239406"])).table
 
 
 @pytest.fixture(scope="module")
 def sparse(petition_files):
-    return join_petition(read_petition_file(petition_files["603658"])).table
+    return joined(read_petition_file(petition_files["603658"])).table
 
 
 def bounds(label: str) -> list[float]:
@@ -78,7 +78,7 @@ def test_sparse_petition_has_a_grey_class_and_integer_count_classes(sparse, sche
 @pytest.mark.parametrize("scheme", list(SCHEMES))
 @pytest.mark.parametrize("name", ["239406", "603658", "332711", "700143", "241584@2019-03-21T2310"])
 def test_every_class_is_used_ordered_and_labelled_once(petition_files, name, metric, scheme):
-    t = join_petition(read_petition_file(petition_files[name])).table
+    t = joined(read_petition_file(petition_files[name])).table
     cls, legend = legend_classes(t[metric], metric, scheme, signed=t["signatures"] > 0)
     colour_classes = [e for e in legend if e["colour"] != NO_SIGNATURES]
     assert set(cls[cls != NO_CLASS].tolist()) == set(range(len(colour_classes)))

@@ -49,7 +49,7 @@ def load_side(key: str) -> tuple[Side, str, bool] | None:
         counts = stored.reindex(counts.index).fillna(0)
         label += f" at {pd.Timestamp(when[:10]):%d %b %Y}"
     st.caption(f"{key.upper()}: " + ui.md_escape(p.action) + f" · {int(counts.sum()):,} in constituencies")
-    return Side(label, counts, result.set_name), label, p.state == "open"
+    return Side(label, counts, result.cset), label, p.state == "open"
 
 
 st.title("Compare two petitions")
@@ -76,7 +76,7 @@ if first is None or second is None:
 
 (a, name_a, _), (b, name_b, _) = first, second
 try:
-    counts_a, counts_b, set_name, estimated = align(a, b, cache.crosswalk())
+    counts_a, counts_b, cset, estimated = align(a, b, cache.crosswalk())
 except (DataError, ValueError) as exc:  # the lookup is missing or damaged: say so, show nothing half-done
     st.error(f"The two petitions cannot be put on one set of seats: {ui.md_escape(str(exc))}", icon=":material/error:")
     st.stop()
@@ -85,10 +85,10 @@ for side, moved in zip((a, b), estimated):
         st.info(f"{side.label} uses the 2010 constituencies: its counts are moved onto the 2024 seats in proportion "
                 "to the residents each old seat shares with each new one (mySociety's overlap), so its map is an "
                 "estimate.", icon=":material/info:")
-table_set = cache.constituency_set(set_name).table.set_index("ons_code")
+table_set = cset.table.set_index("ons_code")
 table = compare(counts_a, counts_b, table_set["population"])
-codes = cache.geometry_codes(set_name)
-geometry = cache.geometry_urls(set_name)
+codes = cache.geometry_codes(cset)
+geometry = cache.geometry_urls(cset)
 mark = [" (estimate)" if e else "" for e in estimated]
 st.subheader("Side by side, on one colour scale")
 scale = st.radio("Colour by", ["index", "per_1000"], horizontal=True, key="scale",

@@ -6,7 +6,7 @@ import streamlit as st
 from dashboard import cache, ui
 from dashboard.components.mapview import map_element, picked
 from geo.across import local_slug, neighbours
-from geo.datasets import dataset, petition_attribution
+from geo.datasets import attribution
 from geo.metrics import ordinal
 from geo.seat import (
     METHOD,
@@ -29,8 +29,7 @@ LOAD_HINT = ("Load a corpus of every petition with `python -m petitions.track --
              "saved in a folder); `--all-open` keeps open ones current.")
 SET_LABEL = {"pcon2010": "2010–2024 boundaries", "pcon2024": "boundaries from 2024"}
 
-SOURCES = " | ".join([petition_attribution(), *cache.constituency_set("pcon2024").attribution,
-                      dataset("pcon2010", "lookup").attribution])
+SOURCES = " | ".join(attribution(cache.constituency_set("pcon2024"), lookup=True))
 
 st.title("Constituency")
 ui.remember_constituency()
@@ -241,7 +240,7 @@ with left:
 with right:
     values, _ = cache.values(p, result)
     near = neighbours(table, code)
-    map_element(key="near", geometry=cache.geometry_urls(result.set_name), values=values,
+    map_element(key="near", geometry=cache.geometry_urls(result.cset), values=values,
                 state={"view": "map", "metric": "per_1000", "scheme": "quantiles", "area": "UK"}, selected=code,
                 focus=near, height=360, label=f"{row['name']} and its neighbours",
                 on_select=picked("near", names))

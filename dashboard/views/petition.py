@@ -6,8 +6,8 @@ from dashboard import cache, embed, live, outlook, share, ui
 from dashboard.components.mapview import STATE_KEYS, map_element, picked
 from geo.breakdowns import abroad, by_nation, by_region, totals
 from geo.card import card_png
-from geo.crosswalk import ESTIMATE_NOTE
-from geo.export import attribution, export_table, to_csv_bytes, to_geojson_bytes
+from geo.datasets import ESTIMATE_NOTE
+from geo.export import attribution_line, export_table, to_csv_bytes, to_geojson_bytes
 from geo.maps import AREAS, METRICS, VIEWS, filter_area
 from geo.metrics import SCHEMES, ordinal
 from geo.pictures import map_image
@@ -69,7 +69,7 @@ with right:
     if estimate:  # the hover's second line (the MP) says what every figure is
         values = {**values, "mp": ["Estimate: counted on the 2010–2024 boundaries"] * len(values["mp"])}
     view, metric, area, scheme = (st.session_state[k] for k in ("view", "metric", "area", "scheme"))
-    map_element(key="map", geometry=cache.geometry_urls(result.set_name), values=values,
+    map_element(key="map", geometry=cache.geometry_urls(result.cset), values=values,
                 state={"view": view, "metric": metric, "scheme": scheme, "area": area},
                 selected=st.session_state["c"] or None, controls=STATE_KEYS, areas=list(AREAS), summary=sentence,
                 label=f"Map of where petition {p.id} is signed", on_select=picked("map", codes),
@@ -101,7 +101,7 @@ with right:  # below the map: live updates for open petitions, and sharing
     if p.state == "open" and loaded.origin == "live":
         live.show(p.id, names)
     share.show(f"{p.action} ({p.signature_count:,} signatures): where it is signed", "/petition", view_params,
-               (f"petition-{p.id}-card.png", lambda: card_png(p, result, loaded.as_of)))
+               (f"petition-{p.id}-card.png", lambda: card_png(result, loaded.as_of)))
 
 st.subheader(f"Top 10 in {'the UK' if area == 'UK' else area}")
 st.caption({"signatures": "by signatures", "per_1000": "by signatures per 1,000 residents",
@@ -150,11 +150,11 @@ if downloads.open:
         cols[1].download_button("GeoJSON", lambda: to_geojson_bytes(result),
                                 file_name=f"petition-{p.id}{suffix}.geojson",
                                 mime="application/geo+json", on_click="ignore", icon=":material/public:")
-        cols[2].download_button("Map PNG", lambda: map_image(p, result, **shown), file_name=f"{stem}.png",
+        cols[2].download_button("Map PNG", lambda: map_image(result, **shown), file_name=f"{stem}.png",
                                 mime="image/png", on_click="ignore", icon=":material/image:")
-        cols[3].download_button("Map SVG", lambda: map_image(p, result, fmt="svg", **shown), file_name=f"{stem}.svg",
+        cols[3].download_button("Map SVG", lambda: map_image(result, fmt="svg", **shown), file_name=f"{stem}.svg",
                                 mime="image/svg+xml", on_click="ignore", icon=":material/draw:")
-        st.caption(attribution(result))
+        st.caption(attribution_line(result))
 
 if result.unmatched:
     st.warning(f"{len(result.unmatched)} code(s) in the petition are not {result.set_name} constituencies: "

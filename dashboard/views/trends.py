@@ -52,8 +52,8 @@ measure = st.radio("Colour by", MEASURES, horizontal=True, key="trend_metric",
                    format_func={"signatures": "Signatures", "per_1000": "Per 1,000",
                                 "growth_per_1000": "Growth per 1,000 since previous"}.get)
 frames = history.frames(measure)
-codes = cache.geometry_codes(history.set_name)
-geometry = cache.geometry_urls(history.set_name)
+codes = cache.geometry_codes(history.cset)
+geometry = cache.geometry_urls(history.cset)
 titles = {"signatures": "Signatures", "per_1000": "Signatures per 1,000 residents",
           "growth_per_1000": "Growth per 1,000 since the previous snapshot"}
 if not frames:
