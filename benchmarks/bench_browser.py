@@ -107,9 +107,9 @@ def petition(page, i: int) -> None:
 
 
 def exports() -> dict[str, float]:
-    from geo.datasets import load_set
-    from geo.join import join_petition, petition_set
-    from geo.pictures import map_image
+    from geo.analysis.join import join_petition, petition_set
+    from geo.reference.datasets import load_set
+    from geo.render.pictures import map_image
     from petitions.model import read_petition_file
 
     p = read_petition_file(mirror() / "petitions" / f"{PETITION}.json")
@@ -142,10 +142,10 @@ def payloads() -> list[str]:
     import gzip
     import json
 
-    from geo.datasets import load_set
-    from geo.join import join_petition, petition_set
-    from geo.maps import map_values
-    from geo.pictures import set_geometry
+    from geo.analysis.join import join_petition, petition_set
+    from geo.reference.datasets import load_set
+    from geo.render.maps import map_values
+    from geo.render.pictures import set_geometry
     from petitions.model import read_petition_file
 
     p = read_petition_file(mirror() / "petitions" / f"{PETITION}.json")

@@ -18,11 +18,11 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks import median_ms
-from geo.card import card_png, card_svg
-from geo.compare import Side, align, compare, correlation, difference_layer, index_layers, scatter, strongest
-from geo.crosswalk import load_crosswalk
-from geo.datasets import load_set
-from geo.join import join_petition, petition_set
+from geo.analysis.compare import Side, align, compare, correlation, difference_layer, index_layers, scatter, strongest
+from geo.analysis.join import join_petition, petition_set
+from geo.reference.crosswalk import load_crosswalk
+from geo.reference.datasets import load_set
+from geo.render.card import card_png, card_svg
 from petitions.live import gainers, hour_apart
 from petitions.model import read_petition_file
 from petitions.store import open_store

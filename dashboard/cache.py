@@ -8,13 +8,13 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from geo.crosswalk import Crosswalk, load_crosswalk, onto_2024
-from geo.datasets import ConstituencySet, load_set
-from geo.join import JoinResult, join_petition, petition_set
-from geo.maps import map_values, summary
-from geo.pictures import set_geometry
-from geo.seat import SeatProfile, corpus_sums, petition_sets, profile_of_store, signing_matrix
-from geo.trends import Trend, build_trend, frame_ids
+from geo.analysis.join import JoinResult, join_petition, petition_set
+from geo.analysis.seat import SeatProfile, corpus_sums, petition_sets, profile_of_store, signing_matrix
+from geo.analysis.trends import Trend, build_trend, frame_ids
+from geo.reference.crosswalk import Crosswalk, load_crosswalk, onto_2024
+from geo.reference.datasets import ConstituencySet, load_set
+from geo.render.maps import map_values, summary
+from geo.render.pictures import set_geometry
 from petitions import loader
 from petitions.api import ListItem, ListPage, PetitionsAPI
 from petitions.history import stale_snapshots

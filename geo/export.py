@@ -18,9 +18,9 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from geo.datasets import DataError, attribution, load_full_boundaries, load_set
-from geo.join import JoinResult, join_petition, petition_set
+from geo.analysis.join import JoinResult, join_petition, petition_set
 from geo.labels import csv_safe
+from geo.reference.datasets import DataError, attribution, load_full_boundaries, load_set
 from petitions.command import USAGE, Parser, fail
 from petitions.loader import load
 from petitions.model import PetitionError
@@ -91,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
         if args.geojson:
             outputs.append((args.geojson, lambda: to_geojson_bytes(result)))
         if args.png:
-            from geo.pictures import map_image
+            from geo.render.pictures import map_image
 
             outputs.append((args.png, lambda: map_image(result, args.metric, view=args.view)))
         payloads = [(path, make()) for path, make in outputs]  # build all before writing any

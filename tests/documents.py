@@ -36,7 +36,7 @@ def write(folder: Path, name: str, doc: Any) -> Path:
 
 def joined(petition: Any) -> Any:
     """A petition joined to the set it was counted on (the caller's part of `join_petition`)."""
-    from geo.datasets import load_set
-    from geo.join import join_petition, petition_set
+    from geo.analysis.join import join_petition, petition_set
+    from geo.reference.datasets import load_set
 
     return join_petition(petition, load_set(petition_set(petition)))

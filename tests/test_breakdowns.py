@@ -1,6 +1,6 @@
 import pytest
 
-from geo.breakdowns import abroad, by_nation, by_region, totals
+from geo.analysis.breakdowns import abroad, by_nation, by_region, totals
 from petitions.model import read_petition_file
 from tests.documents import joined
 

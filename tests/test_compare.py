@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo.compare import (
+from geo.analysis.compare import (
     Side,
     align,
     compare,
@@ -45,7 +45,7 @@ def test_index_is_each_petitions_own_uk_rate():
 
 
 def test_index_layers_share_one_legend():
-    from geo.compare import index_layers
+    from geo.analysis.compare import index_layers
 
     table = compare(s([10, 10, 20, 40]), s([1, 0, 0, 7]), s([1000, 1000, 2000, 4000]))
     la, lb = index_layers(table, CODES, ("a", "b"))
@@ -66,7 +66,7 @@ def test_relative_strength_uses_rates_not_sizes():
 
 
 def test_align_moves_only_the_older_set(mirror):
-    from geo.crosswalk import load_crosswalk
+    from geo.reference.crosswalk import load_crosswalk
     from petitions.model import read_petition_file
     from tests.documents import joined
 

@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from geo.crosswalk import build_crosswalk, load_crosswalk
+from geo.reference.crosswalk import build_crosswalk, load_crosswalk
 from petitions.model import read_petition_file
 
 
@@ -55,7 +55,7 @@ def test_unknown_codes_are_named_not_dropped(walk):
     ([0.5, 0.5], [1, 0]), ([1.2, 1.3, 1.5], [1, 1, 2]), ([2.0, 3.0], [2, 3]), ([0.4, 0.4, 0.2], [1, 0, 0]),
     ([], []), ([0.3], [0])])
 def test_whole_numbers_keep_the_rounded_sum(values, expected):
-    from geo.crosswalk import whole_numbers
+    from geo.reference.crosswalk import whole_numbers
 
     got = whole_numbers(pd.Series(values, dtype="float64"))
     assert got.tolist() == expected and got.sum() == round(sum(values))
@@ -63,9 +63,9 @@ def test_whole_numbers_keep_the_rounded_sum(values, expected):
 
 @pytest.mark.parametrize("name", ["239406", "550951", "603658"])
 def test_a_2010_petition_onto_2024_boundaries_keeps_its_total(walk, petition_files, name):
-    from geo.crosswalk import onto_2024
-    from geo.datasets import load_set
     from geo.export import attribution_line, to_csv_bytes
+    from geo.reference.crosswalk import onto_2024
+    from geo.reference.datasets import load_set
     from tests.documents import joined
 
     result = joined(read_petition_file(petition_files[name]))

@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 import shapely
 
-from geo import datasets
-from geo.datasets import DataError, dataset, ensure, fill_cache, load_set
+from geo.reference import datasets
+from geo.reference.datasets import DataError, dataset, ensure, fill_cache, load_set
 
 KINDS = ("boundaries", "hexmap", "population", "electorate")
 

@@ -3,7 +3,7 @@ import json
 import pandas as pd
 import pytest
 
-from geo.join import JoinResult, join_counts, join_petition
+from geo.analysis.join import JoinResult, join_counts, join_petition
 from petitions.model import parse_petition, read_petition_file
 from tests.conftest import squares_set
 from tests.documents import joined

@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 import shapely
 
-from geo.maps import (
+from geo.analysis.metrics import SCHEMES
+from geo.render.maps import (
     AREAS,
     DIVERGING,
     METRICS,
@@ -21,7 +22,6 @@ from geo.maps import (
     path_d,
     summary,
 )
-from geo.metrics import SCHEMES
 from petitions.model import read_petition_file
 from tests.documents import joined
 
@@ -137,7 +137,7 @@ def test_area_presets(table, area, count):
 
 @pytest.fixture(scope="module", params=["map", "hex"])
 def drawing(request, constituency_sets):
-    from geo.datasets import load_full_boundaries
+    from geo.reference.datasets import load_full_boundaries
 
     full = load_full_boundaries("pcon2010") if request.param == "map" else None
     return geometry(constituency_sets["pcon2010"].table, request.param, full, "pcon2010")

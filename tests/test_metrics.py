@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo.metrics import add_metrics, class_breaks, classify, fisher_jenks, ordinal
+from geo.analysis.metrics import add_metrics, class_breaks, classify, fisher_jenks, ordinal
 
 
 def test_metrics_exact_values():

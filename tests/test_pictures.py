@@ -5,8 +5,8 @@ from dataclasses import replace
 import pytest
 from PIL import Image
 
-from geo.maps import NO_SIGNATURES
-from geo.pictures import HEIGHT, WIDTH, map_image, map_svg
+from geo.render.maps import NO_SIGNATURES
+from geo.render.pictures import HEIGHT, WIDTH, map_image, map_svg
 from petitions.model import read_petition_file
 from tests.documents import joined
 

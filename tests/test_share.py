@@ -54,7 +54,7 @@ def test_share_card_is_1200_by_630(mirror):
 
     from PIL import Image
 
-    from geo.card import card_png, card_svg
+    from geo.render.card import card_png, card_svg
     from petitions.model import read_petition_file
     from tests.documents import joined
 

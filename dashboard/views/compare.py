@@ -5,9 +5,9 @@ import streamlit as st
 
 from dashboard import cache, ui
 from dashboard.components.mapview import map_element
-from geo.compare import Side, align, compare, correlation, difference_layer, index_layers, scatter, strongest
-from geo.datasets import DataError
-from geo.maps import frame_layers
+from geo.analysis.compare import Side, align, compare, correlation, difference_layer, index_layers, scatter, strongest
+from geo.reference.datasets import DataError
+from geo.render.maps import frame_layers
 from petitions.api import parse_source
 from petitions.model import PetitionError
 

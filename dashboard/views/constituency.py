@@ -5,10 +5,9 @@ import streamlit as st
 
 from dashboard import cache, ui
 from dashboard.components.mapview import map_element, picked
-from geo.across import local_slug, neighbours
-from geo.datasets import attribution
-from geo.metrics import ordinal
-from geo.seat import (
+from geo.analysis.across import local_slug, neighbours
+from geo.analysis.metrics import ordinal
+from geo.analysis.seat import (
     METHOD,
     MIN_SIMILAR,
     SIMILAR_MEANS,
@@ -19,7 +18,8 @@ from geo.seat import (
     similar_seats,
     summary_html,
 )
-from geo.seat_summary import summary_png, summary_svg
+from geo.reference.datasets import attribution
+from geo.render.seat_summary import summary_png, summary_svg
 from petitions.api import Unreachable
 from petitions.model import PetitionError
 from petitions.postcode import normalise_postcode

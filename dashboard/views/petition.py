@@ -4,13 +4,13 @@ import streamlit as st
 
 from dashboard import cache, embed, live, outlook, share, ui
 from dashboard.components.mapview import STATE_KEYS, map_element, picked
-from geo.breakdowns import abroad, by_nation, by_region, totals
-from geo.card import card_png
-from geo.datasets import ESTIMATE_NOTE
+from geo.analysis.breakdowns import abroad, by_nation, by_region, totals
+from geo.analysis.metrics import SCHEMES, ordinal
 from geo.export import attribution_line, export_table, to_csv_bytes, to_geojson_bytes
-from geo.maps import AREAS, METRICS, VIEWS, filter_area
-from geo.metrics import SCHEMES, ordinal
-from geo.pictures import map_image
+from geo.reference.datasets import ESTIMATE_NOTE
+from geo.render.card import card_png
+from geo.render.maps import AREAS, METRICS, VIEWS, filter_area
+from geo.render.pictures import map_image
 
 
 def constituency_panel(table, code: str, estimate: bool = False) -> None:

@@ -4,8 +4,8 @@ import streamlit as st
 
 from dashboard import cache, outlook, ui
 from dashboard.components.mapview import map_element
-from geo.maps import VIEWS, frame_layers
-from geo.trends import rate_chart, time_texts, total_chart
+from geo.analysis.trends import rate_chart, time_texts, total_chart
+from geo.render.maps import VIEWS, frame_layers
 from petitions.model import DEBATE_THRESHOLD, RESPONSE_THRESHOLD
 from petitions.projection import outlook as project
 

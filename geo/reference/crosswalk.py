@@ -15,8 +15,8 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from geo.datasets import ConstituencySet, DataError, dataset, ensure
-from geo.join import JoinResult, join_counts
+from geo.analysis.join import JoinResult, join_counts
+from geo.reference.datasets import ConstituencySet, DataError, dataset, ensure
 
 OLD, NEW = "pcon2010", "pcon2024"
 

@@ -8,9 +8,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo.datasets import ConstituencySet
-from geo.metrics import add_metrics
-from geo.sets import detect_set
+from geo.analysis.metrics import add_metrics
+from geo.reference.datasets import ConstituencySet
+from geo.reference.sets import detect_set
 from petitions.model import Petition, PetitionError, short
 
 COLUMNS = ["ons_code", "name", "mp", "signatures", "population", "per_1000", "share", "index", "rank",

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.sets import SETS, in_set, nation_of, region_name
+from geo.reference.sets import SETS, in_set, nation_of, region_name
 from petitions.settings import MIRROR_ENV, ROOT, current
 
 MANIFEST = current().manifest
@@ -304,7 +304,7 @@ def _values(ds: Dataset, raw: bytes) -> pd.DataFrame:
 
 
 def _lookup(ds: Dataset, raw: bytes) -> pd.DataFrame:
-    """A lookup between sets, kept as text (geo/crosswalk.py reads the numbers): every code of its set once."""
+    """A lookup between sets, kept as text (crosswalk.py reads the numbers): every code of its set once."""
     try:
         frame = pd.read_csv(io.BytesIO(raw), encoding=ds.encoding, dtype=str)
     except (ValueError, UnicodeDecodeError) as exc:

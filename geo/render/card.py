@@ -6,9 +6,9 @@ import textwrap
 from datetime import datetime
 from xml.sax.saxutils import escape, quoteattr
 
-from geo.join import JoinResult
-from geo.maps import NO_CLASS, legend_classes
-from geo.pictures import FONT, set_geometry
+from geo.analysis.join import JoinResult
+from geo.render.maps import NO_CLASS, legend_classes
+from geo.render.pictures import FONT, set_geometry
 
 WIDTH, HEIGHT = 1200, 630
 

@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from geo.datasets import ConstituencySet, load_set
-from geo.join import join_counts
-from geo.sets import detect_set
+from geo.analysis.join import join_counts
+from geo.reference.datasets import ConstituencySet, load_set
+from geo.reference.sets import detect_set
 from petitions.history import growth_warning, rate_per_hour
 
 LABEL = "%d %b %H:%M"  # a frame's time

@@ -1,7 +1,7 @@
 """Two petitions seat by seat: on one constituency set, shares, their difference, rates and correlation.
 
 Petitions on different sets are both shown on the 2024 seats: the 2010 one is estimated onto them through
-the population overlap crosswalk (geo.crosswalk), an estimate that the page marks as one.
+the population overlap crosswalk (geo.reference.crosswalk), an estimate that the page marks as one.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geo.crosswalk import NEW, Crosswalk
-from geo.datasets import ConstituencySet
-from geo.maps import DIVERGING, class_string, legend_classes
+from geo.reference.crosswalk import NEW, Crosswalk
+from geo.reference.datasets import ConstituencySet
+from geo.render.maps import DIVERGING, class_string, legend_classes
 
 SHRINK = 0.01  # shares are moved 1% toward an even spread before taking ratios: a seat with none is not
 # infinitely weak, and equal shares still give a ratio of exactly 1

@@ -10,10 +10,10 @@ from functools import lru_cache
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from geo.datasets import ESTIMATE_NOTE, ConstituencySet, attribution, load_full_boundaries
-from geo.join import JoinResult
-from geo.maps import METRICS, NO_CLASS, filter_area, geometry, legend_classes
-from geo.metrics import Scheme
+from geo.analysis.join import JoinResult
+from geo.analysis.metrics import Scheme
+from geo.reference.datasets import ESTIMATE_NOTE, ConstituencySet, attribution, load_full_boundaries
+from geo.render.maps import METRICS, NO_CLASS, filter_area, geometry, legend_classes
 
 WIDTH, HEIGHT = 1000, 1250
 FONT = "DejaVu Sans, Liberation Sans, Source Sans Pro, Arial, sans-serif"
