@@ -8,16 +8,15 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
+from geo.analysis.history import Trend, build_trend, frame_ids, stale_snapshots
 from geo.analysis.join import JoinResult, join_petition, petition_set
 from geo.analysis.seat import SeatProfile, corpus_sums, petition_sets, profile_of_store, signing_matrix
-from geo.analysis.trends import Trend, build_trend, frame_ids
 from geo.reference.crosswalk import Crosswalk, load_crosswalk, onto_2024
 from geo.reference.datasets import ConstituencySet, load_set
 from geo.render.maps import map_values, summary
 from geo.render.pictures import set_geometry
-from petitions import loader
+from petitions import loader, offline
 from petitions.api import ListItem, ListPage, PetitionsAPI
-from petitions.history import stale_snapshots
 from petitions.model import Petition, PetitionError, parse_petition
 from petitions.postcode import postcode_slug
 from petitions.store import HistoryStore, facts_frame, facts_of, open_store, store_errors
@@ -40,7 +39,7 @@ def store() -> HistoryStore | None:
     """The snapshot store ($PETITIONMAP_STORE: SQLite or PostgreSQL), or None when it cannot be opened."""
     try:
         store = open_store()
-        loader.seed_store(store)
+        offline.seed_store(store)
         return store
     except store_errors(ValueError):  # an unusable store must not take the page down (PetitionError too)
         return None
@@ -112,7 +111,7 @@ def on_2024(p: Petition, result: JoinResult) -> JoinResult:
 @st.cache_data(ttl=600, show_spinner=False)
 def mirror_list() -> list[ListItem]:
     """Petitions available offline (the mirror folder)."""
-    return loader.mirror_petitions()
+    return offline.mirror_petitions()
 
 
 @st.cache_data(ttl=60, show_spinner=False)
@@ -136,7 +135,7 @@ def petition_list(state: str, q: str, page: int, archived: bool) -> ListPage:
 @st.cache_data(ttl=60, show_spinner=False)
 def known_petitions() -> list[tuple[Petition, str]]:
     """Every petition the app has stored (the snapshot store) or can read offline (the mirror)."""
-    found: dict[int, tuple[Petition, str]] = {p.id: (p, "local mirror") for p in loader.mirror_documents()}
+    found: dict[int, tuple[Petition, str]] = {p.id: (p, "local mirror") for p in offline.mirror_documents()}
     history = store()
     if history is not None:
         try:
@@ -156,24 +155,24 @@ def local_petitions(slug: str) -> list[ListItem]:
 
 
 @st.cache_data(ttl=600, show_spinner=False)
-def saved_lists() -> list[loader.SavedList]:
+def saved_lists() -> list[offline.SavedList]:
     """The saved pages of the official list (the mirror's petitions/list-*.json)."""
-    return loader.saved_lists()[0]
+    return offline.saved_lists()[0]
 
 
 @st.cache_data(ttl=600, show_spinner=False)
 def refused() -> list[str]:
     """The mirror's files that could not be read, one line each with the reason."""
-    return [r.line for r in loader.mirror_scan()[1] + loader.saved_lists()[1]]
+    return [r.line for r in offline.mirror_scan()[1] + offline.saved_lists()[1]]
 
 
 def offline_list(state: str, q: str, page: int, archived: bool = False) -> tuple[list[ListItem], int]:
     """The petition list from what is held locally (mirror, store and saved list pages), with the live filters."""
-    return loader.offline_list([p for p, _ in known_petitions()], state, q, page, archived, saved_lists())
+    return offline.offline_list([p for p, _ in known_petitions()], state, q, page, archived, saved_lists())
 
 
 @st.cache_data(ttl=60, show_spinner=False)
-def history(pid: int) -> Trend | None:
+def trend(pid: int) -> Trend | None:
     """A petition's stored snapshots as a Trend (None when the store is unavailable or empty)."""
     saved = store()
     if saved is None:
@@ -213,7 +212,7 @@ def petition_facts() -> pd.DataFrame:
         except store_errors():  # a locked or broken store: the mirror's petitions only
             pass
     if facts is None:
-        facts = facts_frame([(p.id, *facts_of(p), str(p.updated_at or "")) for p in loader.mirror_documents()])
+        facts = facts_frame([(p.id, *facts_of(p), str(p.updated_at or "")) for p in offline.mirror_documents()])
     facts["set"] = petition_sets(facts["parliament"])
     facts["parliament"] = facts["parliament"].replace("", None)
     return facts
@@ -225,7 +224,7 @@ def seat_mps() -> dict[str, str]:
     documents of each boundary set, read until every seat of the set is named."""
     facts = petition_facts().sort_values("updated_at", ascending=False)
     saved = store()
-    mirror = {p.id: p for p in loader.mirror_documents()} if saved is None else {}
+    mirror = {p.id: p for p in offline.mirror_documents()} if saved is None else {}
     found: dict[str, str] = {}
     for set_name in ("pcon2024", "pcon2010"):
         seats = set(constituency_set(set_name).table["ons_code"])

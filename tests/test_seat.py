@@ -157,7 +157,7 @@ def test_signing_matrix_takes_the_most_signed_petitions_of_one_set():
 
 
 def test_store_weighted_counts_and_totals_agree_with_one_seat(store_url, mirror):
-    from petitions.loader import seed_store
+    from petitions.offline import seed_store
     from petitions.store import open_store
 
     store = open_store(store_url)
@@ -175,7 +175,7 @@ def test_store_weighted_counts_and_totals_agree_with_one_seat(store_url, mirror)
 
 
 def test_seat_corpus_is_the_same_through_either_store_query(tmp_path, mirror):
-    from petitions.loader import seed_store
+    from petitions.offline import seed_store
     from petitions.store import open_store
 
     store = open_store(tmp_path / "s.sqlite")

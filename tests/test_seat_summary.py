@@ -17,7 +17,7 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory, mirror):
-    from petitions.loader import seed_store
+    from petitions.offline import seed_store
     from petitions.store import open_store
 
     store = open_store(tmp_path_factory.mktemp("summary") / "s.sqlite")

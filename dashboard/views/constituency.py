@@ -6,7 +6,8 @@ import streamlit as st
 from dashboard import cache, ui
 from dashboard.components.mapview import map_element, picked
 from geo.analysis.across import local_slug, neighbours
-from geo.analysis.metrics import ordinal
+from geo.analysis.metrics import area_rate, ordinal
+from geo.analysis.metrics import per_1000 as rate
 from geo.analysis.seat import (
     METHOD,
     MIN_SIMILAR,
@@ -189,7 +190,7 @@ if similar.empty:
                f"({patterns.shape[1]} now). " + LOAD_HINT)
 st.caption(SIMILAR_MEANS)
 
-per_1000 = sums / table.set_index("ons_code")["population"].reindex(sums.index) * 1000
+per_1000 = rate(sums, table.set_index("ons_code")["population"].reindex(sums.index))
 a, b, d = st.columns(3)
 a.download_button("Profile as CSV", profile_csv(profile), file_name=f"{code}-petitions.csv", mime="text/csv",
                   icon=":material/download:")
@@ -231,9 +232,8 @@ with left:
     areas = {row["name"]: table[table["ons_code"] == code], row["region"]: table[table["region"] == row["region"]],
              row["nation"]: table[table["nation"] == row["nation"]], "United Kingdom": table}
     for label, rows_of in areas.items():  # Scotland, Wales and Northern Ireland are region and nation at once
-        signatures = int(rows_of["signatures"].sum())
-        compare.append({"Area": label, "Signatures": signatures,
-                        "Per 1,000 residents": signatures / rows_of["population"].sum() * 1000})
+        compare.append({"Area": label, "Signatures": int(rows_of["signatures"].sum()),
+                        "Per 1,000 residents": area_rate(rows_of)})
     st.dataframe(compare, hide_index=True, width="stretch",
                  column_config={"Signatures": st.column_config.NumberColumn(format="localized"),
                                 "Per 1,000 residents": st.column_config.NumberColumn(format="%.2f")})

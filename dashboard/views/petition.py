@@ -5,7 +5,7 @@ import streamlit as st
 from dashboard import cache, embed, live, outlook, share, ui
 from dashboard.components.mapview import STATE_KEYS, map_element, picked
 from geo.analysis.breakdowns import abroad, by_nation, by_region, totals
-from geo.analysis.metrics import SCHEMES, ordinal
+from geo.analysis.metrics import SCHEMES, area_rate, ordinal
 from geo.export import attribution_line, export_table, to_csv_bytes, to_geojson_bytes
 from geo.reference.datasets import ESTIMATE_NOTE
 from geo.render.card import card_png
@@ -28,15 +28,11 @@ def constituency_panel(table, code: str, estimate: bool = False) -> None:
         cols[0].metric("Per 1,000 residents", f"{row['per_1000']:.2f}",
                        help=f"{ordinal(int(row['rank_rate']))} of {of} by signatures per resident")
         cols[1].metric("Index vs UK", f"{row['index']:.2f}", help="1.0 = the UK rate; 2.0 = twice it")
-        rates = {label: rate_per_1000(table[table[col] == row[col]]) for label, col in
+        rates = {label: area_rate(table[table[col] == row[col]]) for label, col in
                  ((row["region"], "region"), (row["nation"], "nation"))}
-        rates["the UK"] = rate_per_1000(table)
+        rates["the UK"] = area_rate(table)
         st.markdown(f"Per 1,000 residents: **{row['per_1000']:.2f}** here · "
                     + " · ".join(f"{v:.2f} in {k}" for k, v in rates.items()))
-
-
-def rate_per_1000(rows) -> float:
-    return float(rows["signatures"].sum() / rows["population"].sum() * 1000)
 
 
 if embed.wanted():

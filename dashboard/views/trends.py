@@ -4,7 +4,8 @@ import streamlit as st
 
 from dashboard import cache, outlook, ui
 from dashboard.components.mapview import map_element
-from geo.analysis.trends import rate_chart, time_texts, total_chart
+from geo.analysis.history import time_texts
+from geo.render.charts import rate_chart, total_chart
 from geo.render.maps import VIEWS, frame_layers
 from petitions.model import DEBATE_THRESHOLD, RESPONSE_THRESHOLD
 from petitions.projection import outlook as project
@@ -12,18 +13,18 @@ from petitions.projection import outlook as project
 loaded = ui.require_petition()
 p = loaded.petition
 ui.plain_title(f"Trends: {p.action}")
-history = cache.history(p.id)
-if history is None or len(history.snapshots) < 2:
-    count = 0 if history is None else len(history.snapshots)
+trend = cache.trend(p.id)
+if trend is None or len(trend.snapshots) < 2:
+    count = 0 if trend is None else len(trend.snapshots)
     st.info(f"{count} snapshot{'s' if count != 1 else ''} of petition {p.id} stored: a trend needs two or more. "
             f"Start tracking it with `python -m petitions.track {p.id} --every 5m` (leave it running), or keep "
             "this page open: each live fetch is stored as a snapshot.", icon=":material/timeline:")
     ui.sync_url(petition=str(p.id))
     st.stop()
 
-snaps = history.snapshots
-frozen = history.frozen
-stale = history.stale
+snaps = trend.snapshots
+frozen = trend.frozen
+stale = trend.stale
 st.caption(f"{len(snaps):,} snapshots from {snaps['fetched_at'].min():%d %b %Y %H:%M} to "
            f"{snaps['fetched_at'].max():%d %b %Y %H:%M} UTC, from the local snapshot store.")
 when = dict(zip(snaps["snapshot_id"].astype(int), snaps["fetched_at"]))
@@ -39,7 +40,7 @@ with left:
                                         DEBATE_THRESHOLD: "100,000: considered for debate"}),
                     config=cache.PLOTLY_CONFIG, width="stretch", key="total")
 with right:
-    st.plotly_chart(rate_chart(history.rates), config=cache.PLOTLY_CONFIG, width="stretch", key="rate")
+    st.plotly_chart(rate_chart(trend.rates), config=cache.PLOTLY_CONFIG, width="stretch", key="rate")
 outlook.show(p, project(p, snaps))
 
 st.subheader("The map through time")
@@ -51,9 +52,9 @@ if "trend_metric" not in st.session_state:
 measure = st.radio("Colour by", MEASURES, horizontal=True, key="trend_metric",
                    format_func={"signatures": "Signatures", "per_1000": "Per 1,000",
                                 "growth_per_1000": "Growth per 1,000 since previous"}.get)
-frames = history.frames(measure)
-codes = cache.geometry_codes(history.cset)
-geometry = cache.geometry_urls(history.cset)
+frames = trend.frames(measure)
+codes = cache.geometry_codes(trend.cset)
+geometry = cache.geometry_urls(trend.cset)
 titles = {"signatures": "Signatures", "per_1000": "Signatures per 1,000 residents",
           "growth_per_1000": "Growth per 1,000 since the previous snapshot"}
 if not frames:
@@ -95,10 +96,10 @@ later = ids[ids.index(start) + 1:]
 if st.session_state["to"] not in later:
     st.session_state["to"] = later[-1]
 end = b.selectbox("To", later, format_func=labels.__getitem__, key="to")
-warning = history.growth_warning(start, end)
+warning = trend.growth_warning(start, end)
 if warning:
     st.warning(warning, icon=":material/warning:")
-spread = history.spread(cache.growth(p.id, start, end))
+spread = trend.spread(cache.growth(p.id, start, end))
 c, d = st.columns([2, 3])
 with c:
     st.dataframe(spread.head(20)[["name", "growth", "growth_per_1000", "count_to"]], hide_index=True, width="stretch",

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from geo.analysis.metrics import per_1000
 from geo.reference.crosswalk import NEW, Crosswalk
 from geo.reference.datasets import ConstituencySet
 from geo.render.maps import DIVERGING, class_string, legend_classes
@@ -55,7 +56,7 @@ def compare(a: pd.Series, b: pd.Series, population: pd.Series) -> pd.DataFrame:
     smooth_a, smooth_b = ((1 - SHRINK) * x + SHRINK * even for x in (share_a, share_b))
     return pd.DataFrame({"a": ca, "b": cb, "share_a": share_a, "share_b": share_b,
                          "difference": share_a - share_b,
-                         "per_1000_a": ca / population * 1000, "per_1000_b": cb / population * 1000,
+                         "per_1000_a": per_1000(ca, population), "per_1000_b": per_1000(cb, population),
                          "index_a": _index(ca, population), "index_b": _index(cb, population),
                          "relative": np.log2(smooth_a / smooth_b)}, index=codes)
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from geo.analysis.metrics import per_1000
 from geo.analysis.unusual import (
     FDR,
     MIN_EXPECTED,
@@ -186,7 +187,7 @@ def area_rates(sums: pd.Series, table: pd.DataFrame, code: str, neighbours: Iter
     areas.append(("United Kingdom", "UK", list(t.index)))
     out = [{"area": name, "kind": kind, "ons_code": codes[0] if len(codes) == 1 else "",
             "signatures": int(signed[codes].sum()),
-            "per_1000": float(signed[codes].sum() / t.loc[codes, "population"].sum() * 1000)}
+            "per_1000": float(per_1000(signed[codes].sum(), t.loc[codes, "population"].sum()))}
            for name, kind, codes in areas]
     return pd.DataFrame(out)
 

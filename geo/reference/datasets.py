@@ -330,16 +330,3 @@ def _check_codes(ds: Dataset, codes: pd.Series) -> None:
         raise DataError(f"{len(foreign)} code(s) not in {ds.set} (e.g. {', '.join(foreign[:3])})")
     if len(codes) != ds.expected_count:
         raise DataError(f"{len(codes)} constituencies; expected {ds.expected_count}")
-
-
-def report_mirror_petitions() -> list[str]:
-    """One line on the mirror's petition documents and list pages, then one per refused file with its reason."""
-    from petitions.loader import mirror_scan, saved_lists
-
-    if current().mirror is None:
-        return []
-    docs, refused = mirror_scan()
-    lists, refused_lists = saved_lists()
-    lines = [f"mirror petitions: {len(docs)} documents, {len(lists)} saved list pages, "
-             f"{len(refused) + len(refused_lists)} refused"]
-    return lines + [f"refused {r.path}: {r.reason}" for r in refused + refused_lists]
