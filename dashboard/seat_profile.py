@@ -117,7 +117,7 @@ def comparison(profile: SeatProfile, code: str, set_name: str, row: pd.Series, m
     """The seat beside its neighbours, similar seats, region, nation and the UK; the profile's exports."""
     sources = " | ".join(attribution(cache.constituency_set("pcon2024"), lookup=True))
     st.subheader("Compare with neighbours and similar seats")
-    near = neighbours(cache.constituency_set(set_name).table, code)
+    near = neighbours(table, code)
     patterns = cache.signing(set_name)
     similar = similar_seats(patterns, code)
     sums = cache.seat_sums(set_name)
