@@ -108,13 +108,14 @@ def petition(page, i: int) -> None:
 
 
 def exports() -> dict[str, float]:
-    from geo.join import join_petition
-    from geo.pictures import map_image
+    from geo.analysis.join import join_petition, petition_set
+    from geo.reference.datasets import load_set
+    from geo.render.pictures import map_image
     from petitions.model import read_petition_file
 
     p = read_petition_file(mirror() / "petitions" / f"{PETITION}.json")
-    result = join_petition(p)
-    return {fmt: median_ms(partial(map_image, p, result, "per_1000", fmt=fmt), 5) for fmt in ("png", "svg")}
+    result = join_petition(p, load_set(petition_set(p)))
+    return {fmt: median_ms(partial(map_image, result, "per_1000", fmt=fmt), 5) for fmt in ("png", "svg")}
 
 
 def payloads() -> list[str]:
@@ -122,19 +123,21 @@ def payloads() -> list[str]:
     import gzip
     import json
 
-    from geo.join import join_petition
-    from geo.maps import map_values
-    from geo.pictures import set_geometry
+    from geo.analysis.join import join_petition, petition_set
+    from geo.reference.datasets import load_set
+    from geo.render.maps import map_values
+    from geo.render.pictures import set_geometry
     from petitions.model import read_petition_file
 
-    result = join_petition(read_petition_file(mirror() / "petitions" / f"{PETITION}.json"))
+    p = read_petition_file(mirror() / "petitions" / f"{PETITION}.json")
+    result = join_petition(p, load_set(petition_set(p)))
     lines = []
     for view in ("map", "hex"):
-        doc = json.dumps(set_geometry(result.set_name, view), separators=(",", ":")).encode()
+        doc = json.dumps(set_geometry(result.cset, view), separators=(",", ":")).encode()
         lines.append(f"geometry file {result.set_name}-{view}, fetched once: {len(doc) / 1000:.0f} kB "
                      f"({len(gzip.compress(doc)) / 1000:.0f} kB gzipped)")
-    values = map_values(result.table, set_geometry(result.set_name, "map")["codes"])
-    ms = median_ms(lambda: map_values(result.table, set_geometry(result.set_name, "map")["codes"]), 5)
+    values = map_values(result.table, set_geometry(result.cset, "map")["codes"])
+    ms = median_ms(lambda: map_values(result.table, set_geometry(result.cset, "map")["codes"]), 5)
     lines.append(f"map data sent on each rerun (classes of 3 metrics × schemes, hover figures): "
                  f"{len(json.dumps(values)) / 1000:.0f} kB, computed in {ms:.0f} ms (median of 5, cached per petition)")
     return lines

@@ -18,11 +18,11 @@ from pathlib import Path
 import numpy as np
 
 from benchmarks import median_ms
-from geo.card import card_png, card_svg
-from geo.compare import Side, align, compare, correlation, difference_layer, index_layers, scatter, strongest
-from geo.crosswalk import load_crosswalk
-from geo.datasets import load_set
-from geo.join import join_petition
+from geo.analysis.compare import Side, align, compare, correlation, difference_layer, index_layers, scatter, strongest
+from geo.analysis.join import join_petition, petition_set
+from geo.reference.crosswalk import load_crosswalk
+from geo.reference.datasets import load_set
+from geo.render.card import card_png, card_svg
 from petitions.live import gainers, hour_apart
 from petitions.model import read_petition_file
 from petitions.store import open_store
@@ -36,26 +36,26 @@ def main(argv: list[str] | None = None) -> int:
     folder = Path(os.environ.get("PETITIONMAP_MIRROR") or Path(__file__).resolve().parents[2] / "shared" / "data")
     docs = {pid: read_petition_file(folder / "petitions" / f"{pid}.json") for pid in (239406, 700143)}
     docs[241584] = read_petition_file(sorted((folder / "petitions" / "241584").glob("*.json"))[-1])
-    joined = {pid: join_petition(p) for pid, p in docs.items()}
+    joined = {pid: join_petition(p, load_set(petition_set(p))) for pid, p in docs.items()}
     walk = load_crosswalk()
     sets = {name: load_set(name).table.set_index("ons_code") for name in ("pcon2010", "pcon2024")}
 
     def side(pid: int) -> Side:
         r = joined[pid]
-        return Side(str(pid), r.table.set_index("ons_code")["signatures"], r.set_name)
+        return Side(str(pid), r.table.set_index("ons_code")["signatures"], r.cset)
 
     def page(a: int, b: int):
-        counts_a, counts_b, set_name, _ = align(side(a), side(b), walk)
-        table = compare(counts_a, counts_b, sets[set_name]["population"])
+        counts_a, counts_b, cset, _ = align(side(a), side(b), walk)
+        table = compare(counts_a, counts_b, sets[cset.name]["population"])
         codes = sorted(table.index)
         r = correlation(table["per_1000_a"], table["per_1000_b"])
         return (index_layers(table, codes, ("A", "B")), difference_layer(table, codes, "A", "B"),
-                scatter(table, sets[set_name]["name"], "A", "B", r), strongest(table))
+                scatter(table, sets[cset.name]["name"], "A", "B", r), strongest(table))
 
     rows = {"compare 241584 vs 239406 (one set)": median_ms(lambda: page(241584, 239406), args.repeat),
             "compare 700143 vs 239406 (estimated across sets)": median_ms(lambda: page(700143, 239406), args.repeat),
-            "share card SVG (700143)": median_ms(lambda: card_svg(docs[700143], joined[700143]), args.repeat),
-            "share card PNG (700143)": median_ms(lambda: card_png(docs[700143], joined[700143]), args.repeat)}
+            "share card SVG (700143)": median_ms(lambda: card_svg(joined[700143]), args.repeat),
+            "share card PNG (700143)": median_ms(lambda: card_png(joined[700143]), args.repeat)}
     p = docs[700143]
     counts = [(c.ons_code, c.signature_count) for c in p.constituencies]
     rng = np.random.default_rng(5)

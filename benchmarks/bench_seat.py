@@ -3,7 +3,7 @@
 One 2024 seat over a corpus of 30,000 petitions (half on the 2010 boundaries, estimated onto the seat through
 the overlap lookup; half on the 2024 boundaries), each with a count in every seat, as the page's server work
 before drawing: the petitions' facts for the filters, every seat's sums (the comparisons), the store's queries
-for the seat and its predecessors, the statistics (geo/unusual.py), the three lists and the similar seats.
+for the seat and its predecessors, the statistics (geo/analysis/unusual.py), the three lists and the similar seats.
 
 Before and after, side by side in one run: before, the facts came from parsing every stored document and the
 sums from a scan of every latest count; after, both are tables the store keeps as it writes. Parsing documents
@@ -27,9 +27,9 @@ import pandas as pd
 
 from benchmarks import median_ms, mirror
 from benchmarks.bench_store import corpus
-from geo.crosswalk import load_crosswalk
-from geo.datasets import load_set
-from geo.seat import filter_rows, petition_sets, profile_of_store, signing_matrix, similar_seats
+from geo.analysis.seat import filter_rows, petition_sets, profile_of_store, signing_matrix, similar_seats
+from geo.reference.crosswalk import load_crosswalk
+from geo.reference.datasets import load_set
 from petitions.model import parse_petition, read_petition_file
 from petitions.store import CONSTITUENCY, SQLStore, open_store
 

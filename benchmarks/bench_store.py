@@ -64,7 +64,7 @@ def trends(store: SQLStore, snapshots: int, repeat: int) -> dict[str, float]:
             "stale snapshots": median_ms(lambda: store.stale_snapshots(PID), repeat),
             f"counts at {len(frames)} frames": median_ms(lambda: store.counts(PID, frames), repeat),
             "growth between two snapshots": median_ms(lambda: store.growth(PID, ids[len(ids) // 3], ids[-1]), repeat),
-            "one seat's history": median_ms(lambda: store.history(PID, next(codes)), repeat)}
+            "one seat's history": median_ms(lambda: store.seat_counts(PID, next(codes)), repeat)}
 
 
 def trends_page(url: str, repeat: int) -> float:

@@ -8,16 +8,15 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from geo.crosswalk import Crosswalk, load_crosswalk, onto_2024
-from geo.datasets import ConstituencySet, load_set
-from geo.join import JoinResult, join_petition
-from geo.maps import map_values, summary
-from geo.pictures import set_geometry
-from geo.seat import SeatProfile, corpus_sums, petition_sets, profile_of_store, signing_matrix
-from geo.trends import Trend, build_trend, frame_ids
-from petitions import loader
+from geo.analysis.history import Trend, build_trend, frame_ids, stale_snapshots
+from geo.analysis.join import JoinResult, join_petition, petition_set
+from geo.analysis.seat import SeatProfile, corpus_sums, petition_sets, profile_of_store, signing_matrix
+from geo.reference.crosswalk import Crosswalk, load_crosswalk, onto_2024
+from geo.reference.datasets import ConstituencySet, load_set
+from geo.render.maps import map_values, summary
+from geo.render.pictures import set_geometry
+from petitions import loader, offline
 from petitions.api import ListItem, ListPage, PetitionsAPI
-from petitions.history import stale_snapshots
 from petitions.model import Petition, PetitionError, parse_petition
 from petitions.postcode import postcode_slug
 from petitions.store import HistoryStore, facts_frame, facts_of, open_store, store_errors
@@ -28,7 +27,10 @@ PLOTLY_CONFIG = {"displaylogo": False, "scrollZoom": False,
 
 @st.cache_resource(show_spinner=False)
 def api() -> PetitionsAPI:
-    """One API client for the process (it holds the max-age cache)."""
+    """One API client for the process. Its max-age cache holds the HTTP documents; `petition` below holds the
+    outcome of a load (parsed, stored as a snapshot, or the offline fallback, so an offline page does not retry
+    on every rerun). Live mode (dashboard/live.py) loads past `petition` on every tick so that each tick is stored,
+    and relies on the client's max-age to ask the site no more often than the site allows."""
     return PetitionsAPI()
 
 
@@ -37,15 +39,14 @@ def store() -> HistoryStore | None:
     """The snapshot store ($PETITIONMAP_STORE: SQLite or PostgreSQL), or None when it cannot be opened."""
     try:
         store = open_store()
-        loader.seed_store(store)
+        offline.seed_store(store)
         return store
     except store_errors(ValueError):  # an unusable store must not take the page down (PetitionError too)
         return None
 
 
-@st.cache_resource(show_spinner=False)
 def constituency_set(name: str) -> ConstituencySet:
-    """Reference data of a constituency set (shared, never mutated)."""
+    """Reference data of a constituency set (shared, never mutated; `load_set` keeps one per process)."""
     return load_set(name)
 
 
@@ -53,7 +54,7 @@ def constituency_set(name: str) -> ConstituencySet:
 def petition(pid: int) -> loader.Loaded:
     """A petition by its number (canonical: one cache entry per petition); live for up to 60 s (the max-age)."""
     history = store()
-    loaded = loader.load(int(pid), api=api(), store=history)
+    loaded = loader.load_id(pid, api=api(), store=history)
     if history is None and loaded.origin == "live":
         return replace(loaded, history="the snapshot store cannot be opened")
     return loaded
@@ -62,7 +63,7 @@ def petition(pid: int) -> loader.Loaded:
 @st.cache_data(show_spinner=False, max_entries=32)
 def joined(_petition: Petition, key: tuple[int, str, int]) -> JoinResult:
     """The petition joined to its constituency set; `key` identifies the petition's version."""
-    return join_petition(_petition)
+    return join_petition(_petition, constituency_set(petition_set(_petition)))
 
 
 def join(p: Petition) -> JoinResult:
@@ -70,28 +71,27 @@ def join(p: Petition) -> JoinResult:
 
 
 @st.cache_resource(show_spinner=False)
-def geometry_url(set_name: str, view: str) -> str:
+def geometry_url(_cset: ConstituencySet, set_name: str, view: str) -> str:
     """URL of the set's projected drawing in one view, written once as a static file the browser caches."""
     from dashboard.components.mapview import write_static
 
-    doc = set_geometry(set_name, view)
+    doc = set_geometry(_cset, view)
     return write_static(f"{set_name}-{view}", ".json", json.dumps(doc, separators=(",", ":")))
 
 
-def geometry_urls(set_name: str) -> dict[str, str]:
-    return {view: geometry_url(set_name, view) for view in ("map", "hex")}
+def geometry_urls(cset: ConstituencySet) -> dict[str, str]:
+    return {view: geometry_url(cset, cset.name, view) for view in ("map", "hex")}
 
 
-@st.cache_resource(show_spinner=False)
-def geometry_codes(set_name: str) -> list[str]:
-    """The seats of a set in the drawing's order (by ONS code)."""
-    return sorted(constituency_set(set_name).table["ons_code"])
+def geometry_codes(cset: ConstituencySet) -> list[str]:
+    """The seats of a set in the drawing's order (by ONS code, as the set's table is sorted)."""
+    return cset.table["ons_code"].tolist()
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def petition_values(_result: JoinResult, key: tuple[int, str, int, str]) -> tuple[dict, str]:
     """The map's classes and hover figures for a joined petition, and its one-sentence summary."""
-    return map_values(_result.table, geometry_codes(_result.set_name)), summary(_result.table)
+    return map_values(_result.table, geometry_codes(_result.cset)), summary(_result.table)
 
 
 def values(p: Petition, result: JoinResult) -> tuple[dict, str]:
@@ -101,7 +101,7 @@ def values(p: Petition, result: JoinResult) -> tuple[dict, str]:
 @st.cache_data(show_spinner=False, max_entries=16)
 def estimated(_result: JoinResult, key: tuple[int, str, int]) -> JoinResult:
     """A 2010–2024 petition estimated onto the 2024 boundaries; `key` identifies the petition's version."""
-    return onto_2024(_result, crosswalk())
+    return onto_2024(_result, crosswalk(), constituency_set("pcon2024"))
 
 
 def on_2024(p: Petition, result: JoinResult) -> JoinResult:
@@ -111,7 +111,7 @@ def on_2024(p: Petition, result: JoinResult) -> JoinResult:
 @st.cache_data(ttl=600, show_spinner=False)
 def mirror_list() -> list[ListItem]:
     """Petitions available offline (the mirror folder)."""
-    return loader.mirror_petitions()
+    return offline.mirror_petitions()
 
 
 @st.cache_data(ttl=60, show_spinner=False)
@@ -135,7 +135,7 @@ def petition_list(state: str, q: str, page: int, archived: bool) -> ListPage:
 @st.cache_data(ttl=60, show_spinner=False)
 def known_petitions() -> list[tuple[Petition, str]]:
     """Every petition the app has stored (the snapshot store) or can read offline (the mirror)."""
-    found: dict[int, tuple[Petition, str]] = {p.id: (p, "local mirror") for p in loader.mirror_documents()}
+    found: dict[int, tuple[Petition, str]] = {p.id: (p, "local mirror") for p in offline.mirror_documents()}
     history = store()
     if history is not None:
         try:
@@ -155,24 +155,24 @@ def local_petitions(slug: str) -> list[ListItem]:
 
 
 @st.cache_data(ttl=600, show_spinner=False)
-def saved_lists() -> list[loader.SavedList]:
+def saved_lists() -> list[offline.SavedList]:
     """The saved pages of the official list (the mirror's petitions/list-*.json)."""
-    return loader.saved_lists()[0]
+    return offline.saved_lists()[0]
 
 
 @st.cache_data(ttl=600, show_spinner=False)
 def refused() -> list[str]:
     """The mirror's files that could not be read, one line each with the reason."""
-    return [r.line for r in loader.mirror_scan()[1] + loader.saved_lists()[1]]
+    return [r.line for r in offline.mirror_scan()[1] + offline.saved_lists()[1]]
 
 
 def offline_list(state: str, q: str, page: int, archived: bool = False) -> tuple[list[ListItem], int]:
     """The petition list from what is held locally (mirror, store and saved list pages), with the live filters."""
-    return loader.offline_list([p for p, _ in known_petitions()], state, q, page, archived, saved_lists())
+    return offline.offline_list([p for p, _ in known_petitions()], state, q, page, archived, saved_lists())
 
 
 @st.cache_data(ttl=60, show_spinner=False)
-def history(pid: int) -> Trend | None:
+def trend(pid: int) -> Trend | None:
     """A petition's stored snapshots as a Trend (None when the store is unavailable or empty)."""
     saved = store()
     if saved is None:
@@ -195,9 +195,8 @@ def growth(pid: int, start: int, end: int) -> pd.DataFrame:
         columns=["ons_code", "count_from", "count_to", "growth"])
 
 
-@st.cache_resource(show_spinner=False)
 def crosswalk() -> Crosswalk:
-    """The 2010 ↔ 2024 overlap lookup (shared, never mutated)."""
+    """The 2010 ↔ 2024 overlap lookup (shared, never mutated; `load_crosswalk` keeps one per process)."""
     return load_crosswalk()
 
 
@@ -213,7 +212,7 @@ def petition_facts() -> pd.DataFrame:
         except store_errors():  # a locked or broken store: the mirror's petitions only
             pass
     if facts is None:
-        facts = facts_frame([(p.id, *facts_of(p), str(p.updated_at or "")) for p in loader.mirror_documents()])
+        facts = facts_frame([(p.id, *facts_of(p), str(p.updated_at or "")) for p in offline.mirror_documents()])
     facts["set"] = petition_sets(facts["parliament"])
     facts["parliament"] = facts["parliament"].replace("", None)
     return facts
@@ -225,7 +224,7 @@ def seat_mps() -> dict[str, str]:
     documents of each boundary set, read until every seat of the set is named."""
     facts = petition_facts().sort_values("updated_at", ascending=False)
     saved = store()
-    mirror = {p.id: p for p in loader.mirror_documents()} if saved is None else {}
+    mirror = {p.id: p for p in offline.mirror_documents()} if saved is None else {}
     found: dict[str, str] = {}
     for set_name in ("pcon2024", "pcon2010"):
         seats = set(constituency_set(set_name).table["ons_code"])

@@ -73,7 +73,8 @@ def _bench(args: argparse.Namespace) -> NoReturn:
 
 
 def _data(args: argparse.Namespace) -> int:
-    from geo.datasets import DataError, fill_cache, report_mirror_petitions
+    from geo.reference.datasets import DataError, fill_cache
+    from petitions.offline import report_mirror_petitions
 
     try:
         fill_cache(refresh=args.refresh)

@@ -48,7 +48,7 @@ def show() -> None:
     p = loaded.petition
     values, sentence = cache.values(p, result)
     with st.container(key="embed"):
-        map_element(key="map", geometry=cache.geometry_urls(result.set_name), values=values, height=210,
+        map_element(key="map", geometry=cache.geometry_urls(result.cset), values=values, height=210,
                     state={"view": "map", "metric": "signatures", "scheme": "quantiles", "area": "UK"},
                     summary=sentence, label=f"Map of where petition {p.id} is signed")
         with st.container(horizontal=True, vertical_alignment="center"):

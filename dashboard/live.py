@@ -25,7 +25,7 @@ def show(pid: int, names: dict[str, str]) -> None:
     def panel() -> None:
         with st.container(key="live", border=True):
             try:
-                loaded = loader.load(pid, api=cache.api(), store=cache.store())
+                loaded = loader.load_id(pid, api=cache.api(), store=cache.store())
             except PetitionError as exc:
                 st.warning(f"Live updates paused: {ui.md_escape(str(exc))}", icon=":material/sync_problem:")
                 return

@@ -10,8 +10,9 @@ import streamlit as st
 
 from dashboard import cache
 from petitions.api import parse_source
-from petitions.loader import CURRENT_PARLIAMENT, Loaded
+from petitions.loader import Loaded
 from petitions.model import DEBATE_THRESHOLD, GENERAL_ELECTIONS, RESPONSE_THRESHOLD, Petition, PetitionError
+from petitions.offline import CURRENT_PARLIAMENT
 from petitions.settings import current
 
 DEFAULT_PETITION = "239406"

@@ -18,10 +18,9 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 
-from geo.crosswalk import ESTIMATE_NOTE
-from geo.datasets import DataError, load_full_boundaries, load_set, petition_attribution
-from geo.join import JoinResult, join_petition
+from geo.analysis.join import JoinResult, join_petition, petition_set
 from geo.labels import csv_safe
+from geo.reference.datasets import DataError, attribution, load_full_boundaries, load_set
 from petitions.command import USAGE, Parser, fail
 from petitions.loader import load
 from petitions.model import PetitionError
@@ -39,28 +38,25 @@ def export_table(result: JoinResult) -> pd.DataFrame:
     return table
 
 
-def attribution(result: JoinResult) -> str:
-    """Sources and licences of everything in an export (and, for an estimate, how it was estimated)."""
-    lines = [petition_attribution(), *load_set(result.set_name).attribution]
-    if result.estimated_from:
-        lines.insert(0, ESTIMATE_NOTE)
-    return " | ".join(lines)
+def attribution_line(result: JoinResult) -> str:
+    """The attribution of an export on one line (and, for an estimate, how it was estimated)."""
+    return " | ".join(attribution(result.cset, estimated=bool(result.estimated_from)))
 
 
 def to_csv_bytes(result: JoinResult) -> bytes:
     """The CSV export as bytes; the last column carries the attribution (first row only)."""
     table = export_table(result)
-    table["attribution"] = [attribution(result)] + [""] * (len(table) - 1)
+    table["attribution"] = [attribution_line(result)] + [""] * (len(table) - 1)
     return csv_safe(table).to_csv(index=False, float_format="%.6g").encode("utf-8")
 
 
 def to_geojson_bytes(result: JoinResult) -> bytes:
     """The GeoJSON export (unsimplified boundaries) as bytes."""
-    full = load_full_boundaries(result.set_name)[["ons_code", "geometry"]]
+    full = load_full_boundaries(result.cset.name)[["ons_code", "geometry"]]
     frame = gpd.GeoDataFrame(export_table(result).merge(full, on="ons_code", how="left"),
                              geometry="geometry", crs="EPSG:4326")
     doc = json.loads(frame.to_json(drop_id=True))
-    doc["attribution"] = attribution(result)  # a GeoJSON foreign member, kept by most tools
+    doc["attribution"] = attribution_line(result)  # a GeoJSON foreign member, kept by most tools
     return json.dumps(doc, separators=(",", ":")).encode("utf-8")
 
 
@@ -88,16 +84,16 @@ def run(args: argparse.Namespace) -> int:
     try:
         loaded = load(args.source, files=True)
         petition = loaded.petition
-        result = join_petition(petition)
+        result = join_petition(petition, load_set(petition_set(petition)))
         outputs: list[tuple[Path, Callable[[], bytes]]] = []
         if args.csv:
             outputs.append((args.csv, lambda: to_csv_bytes(result)))
         if args.geojson:
             outputs.append((args.geojson, lambda: to_geojson_bytes(result)))
         if args.png:
-            from geo.pictures import map_image
+            from geo.render.pictures import map_image
 
-            outputs.append((args.png, lambda: map_image(petition, result, args.metric, view=args.view)))
+            outputs.append((args.png, lambda: map_image(result, args.metric, view=args.view)))
         payloads = [(path, make()) for path, make in outputs]  # build all before writing any
     except (PetitionError, DataError, OSError) as exc:
         return fail(str(exc))

@@ -1,7 +1,7 @@
 """Postcode → constituency through petition.parliament.uk's own "petitions local to you" lookup.
 
 The official site answers GET /petitions/local?postcode=SW1A1AA with a redirect to /petitions/local/<slug>,
-the slug of the constituency's name (geo.across.local_slug); an unknown postcode gets a page and no redirect.
+the slug of the constituency's name (geo.analysis.across.local_slug); an unknown postcode gets a page and no redirect.
 """
 
 from __future__ import annotations

@@ -199,7 +199,7 @@ class HistoryStore(Protocol):
     def country_counts(self, pid: int, snapshot_ids: Sequence[int]) -> pd.DataFrame:
         """Country counts at ≤ 40 chosen snapshots."""
 
-    def history(self, pid: int, ons_code: str) -> pd.DataFrame:
+    def seat_counts(self, pid: int, ons_code: str) -> pd.DataFrame:
         """One constituency over time."""
 
     def growth(self, pid: int, start: int, end: int) -> pd.DataFrame:
@@ -631,7 +631,7 @@ class SQLStore:
                               name: np.tile(names[order], len(snaps)), "signature_count": values.ravel()})
         return self._frame_of(frame, columns, dates=["fetched_at"])
 
-    def history(self, pid: int, ons_code: str) -> pd.DataFrame:
+    def seat_counts(self, pid: int, ons_code: str) -> pd.DataFrame:
         """One constituency over time: snapshot_id, fetched_at, signature_count (0 where absent from a snapshot)."""
         code_id = self._code_id(CONSTITUENCY, ons_code)
         with self._read() as db:

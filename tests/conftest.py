@@ -54,14 +54,14 @@ def petition_files(mirror) -> dict[str, Path]:
 @pytest.fixture(scope="session")
 def constituency_sets(mirror):
     """Both constituency sets loaded once per session: {"pcon2010": ConstituencySet, "pcon2024": ...}."""
-    from geo.datasets import load_set
+    from geo.reference.datasets import load_set
 
     return {name: load_set(name) for name in ("pcon2010", "pcon2024")}
 
 
 def squares_set(codes: list[str], populations: list[int], name: str = "pcon2024"):
     """A tiny synthetic constituency set: unit squares in a row, with the given codes and populations."""
-    from geo.datasets import ConstituencySet
+    from geo.reference.datasets import ConstituencySet
 
     table = gpd.GeoDataFrame({
         "ons_code": codes, "name": [f"Seat {c}" for c in codes],

@@ -32,3 +32,11 @@ def write(folder: Path, name: str, doc: Any) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(doc), encoding="utf-8")
     return path
+
+
+def joined(petition: Any) -> Any:
+    """A petition joined to the set it was counted on (the caller's part of `join_petition`)."""
+    from geo.analysis.join import join_petition, petition_set
+    from geo.reference.datasets import load_set
+
+    return join_petition(petition, load_set(petition_set(petition)))

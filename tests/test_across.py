@@ -1,7 +1,7 @@
 import pytest
 
-from geo.across import local_slug, neighbours
-from geo.datasets import load_set
+from geo.analysis.across import local_slug, neighbours
+from geo.reference.datasets import load_set
 
 
 def test_neighbours_share_a_boundary():

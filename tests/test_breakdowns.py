@@ -1,14 +1,14 @@
 import pytest
 
-from geo.breakdowns import abroad, by_nation, by_region, totals
-from geo.join import join_petition
+from geo.analysis.breakdowns import abroad, by_nation, by_region, totals
 from petitions.model import read_petition_file
+from tests.documents import joined
 
 
 @pytest.fixture(scope="module")
 def general_election(petition_files):
     p = read_petition_file(petition_files["700143"])
-    return p, join_petition(p).table
+    return p, joined(p).table
 
 
 def test_nations_add_up(general_election):
@@ -28,7 +28,7 @@ def test_regions_use_the_official_counts_when_present(general_election):
 
 def test_regions_are_summed_when_absent(petition_files):
     p = read_petition_file(petition_files["239406"])
-    regions, source = by_region(p, join_petition(p).table)
+    regions, source = by_region(p, joined(p).table)
     assert source == "summed from the constituencies" and regions["signatures"].sum() == 13933
 
 

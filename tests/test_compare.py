@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo.compare import (
+from geo.analysis.compare import (
     Side,
     align,
     compare,
@@ -45,7 +45,7 @@ def test_index_is_each_petitions_own_uk_rate():
 
 
 def test_index_layers_share_one_legend():
-    from geo.compare import index_layers
+    from geo.analysis.compare import index_layers
 
     table = compare(s([10, 10, 20, 40]), s([1, 0, 0, 7]), s([1000, 1000, 2000, 4000]))
     la, lb = index_layers(table, CODES, ("a", "b"))
@@ -66,21 +66,21 @@ def test_relative_strength_uses_rates_not_sizes():
 
 
 def test_align_moves_only_the_older_set(mirror):
-    from geo.crosswalk import load_crosswalk
-    from geo.join import join_petition
+    from geo.reference.crosswalk import load_crosswalk
     from petitions.model import read_petition_file
+    from tests.documents import joined
 
-    old = join_petition(read_petition_file(mirror / "petitions" / "239406.json"))
-    new = join_petition(read_petition_file(mirror / "petitions" / "700143.json"))
-    side = lambda r: Side("x", r.table.set_index("ons_code")["signatures"], r.set_name)  # noqa: E731
-    a, b, name, estimated = align(side(old), side(new), load_crosswalk())
-    assert name == "pcon2024" and estimated == (True, False)
+    old = joined(read_petition_file(mirror / "petitions" / "239406.json"))
+    new = joined(read_petition_file(mirror / "petitions" / "700143.json"))
+    side = lambda r: Side("x", r.table.set_index("ons_code")["signatures"], r.cset)  # noqa: E731
+    a, b, cset, estimated = align(side(old), side(new), load_crosswalk())
+    assert cset is new.cset and estimated == (True, False)
     assert len(a) == 650 and a.sum() == pytest.approx(old.table["signatures"].sum())  # nothing lost
     assert set(a.index) == set(new.table["ons_code"])
-    b, a, name, estimated = align(side(new), side(old), load_crosswalk())  # either way round
-    assert name == "pcon2024" and estimated == (False, True) and a.sum() == pytest.approx(old.table["signatures"].sum())
+    b, a, cset, estimated = align(side(new), side(old), load_crosswalk())  # either way round
+    assert cset is new.cset and estimated == (False, True) and a.sum() == pytest.approx(old.table["signatures"].sum())
     same = align(side(new), side(new), load_crosswalk())
-    assert same[2] == "pcon2024" and same[3] == (False, False)
+    assert same[2] is new.cset and same[3] == (False, False)
 
 
 @pytest.mark.parametrize("diff", [[-2, -1, 0, 1, 2], [-5, -0.5, 0.1, 0.2, 3, 9], [0.001, -0.002, 0.0]])

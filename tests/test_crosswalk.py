@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from geo.crosswalk import build_crosswalk, load_crosswalk
+from geo.reference.crosswalk import build_crosswalk, load_crosswalk
 from petitions.model import read_petition_file
 
 
@@ -55,7 +55,7 @@ def test_unknown_codes_are_named_not_dropped(walk):
     ([0.5, 0.5], [1, 0]), ([1.2, 1.3, 1.5], [1, 1, 2]), ([2.0, 3.0], [2, 3]), ([0.4, 0.4, 0.2], [1, 0, 0]),
     ([], []), ([0.3], [0])])
 def test_whole_numbers_keep_the_rounded_sum(values, expected):
-    from geo.crosswalk import whole_numbers
+    from geo.reference.crosswalk import whole_numbers
 
     got = whole_numbers(pd.Series(values, dtype="float64"))
     assert got.tolist() == expected and got.sum() == round(sum(values))
@@ -63,19 +63,21 @@ def test_whole_numbers_keep_the_rounded_sum(values, expected):
 
 @pytest.mark.parametrize("name", ["239406", "550951", "603658"])
 def test_a_2010_petition_onto_2024_boundaries_keeps_its_total(walk, petition_files, name):
-    from geo.crosswalk import onto_2024
-    from geo.export import attribution, to_csv_bytes
-    from geo.join import join_petition
+    from geo.export import attribution_line, to_csv_bytes
+    from geo.reference.crosswalk import onto_2024
+    from geo.reference.datasets import load_set
+    from tests.documents import joined
 
-    result = join_petition(read_petition_file(petition_files[name]))
-    moved = onto_2024(result, walk)
+    result = joined(read_petition_file(petition_files[name]))
+    moved = onto_2024(result, walk, load_set("pcon2024"))
     assert moved.set_name == "pcon2024" and moved.estimated_from == "pcon2010" and len(moved.table) == 650
     assert moved.total == result.total  # Σ estimated = Σ original, exactly, in whole signatures
     exact = walk.estimate(result.table.set_index("ons_code")["signatures"].astype("float64"), "pcon2024")
     rows = moved.table.set_index("ons_code")["signatures"]
     assert (rows - exact.reindex(rows.index, fill_value=0)).abs().max() < 1  # each seat within rounding
-    assert attribution(moved).startswith("Estimated onto the boundaries from 2024")
+    assert moved.petition is result.petition
+    assert attribution_line(moved).startswith("Estimated onto the boundaries from 2024")
     header = to_csv_bytes(moved).decode().splitlines()[0]
     assert "estimated_from" in header and "estimated_from" not in to_csv_bytes(result).decode().splitlines()[0]
     with pytest.raises(ValueError, match="only a petition on the pcon2010"):
-        onto_2024(moved, walk)
+        onto_2024(moved, walk, load_set("pcon2024"))

@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 import shapely
 
-from geo import datasets
-from geo.datasets import DataError, dataset, ensure, fill_cache, load_set
+from geo.reference import datasets
+from geo.reference.datasets import DataError, dataset, ensure, fill_cache, load_set
 
 KINDS = ("boundaries", "hexmap", "population", "electorate")
 
@@ -267,12 +267,13 @@ def test_manifest_entries_are_complete():
 
 
 def test_make_data_lists_refused_mirror_documents_with_reasons(mirror, tmp_path, monkeypatch):
+    from petitions.offline import report_mirror_petitions
     from tests.documents import as_dump, real, write
 
     write(tmp_path, "petitions/239406.json", as_dump(real(mirror / "petitions" / "239406.json")))
     write(tmp_path, "petitions/5.json", {"data": {"type": "petition", "id": 5, "attributes": {"action": "x"}}})
     shutil.copy(mirror / "petitions" / "list-q-climate-change-page-1.json", tmp_path / "petitions")
     monkeypatch.setenv("PETITIONMAP_MIRROR", str(tmp_path))
-    assert datasets.report_mirror_petitions() == [
+    assert report_mirror_petitions() == [
         "mirror petitions: 1 documents, 1 saved list pages, 1 refused",
         f"refused {tmp_path / 'petitions' / '5.json'}: petition 5 has no 'signature_count'"]

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from geo import export
-from geo.datasets import DataError
+from geo.reference.datasets import DataError
 from petitions import loader
 from petitions.api import PetitionsAPI
 

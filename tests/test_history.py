@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from petitions.history import frozen_snapshots, growth, rate_per_hour
+from geo.analysis.history import frozen_snapshots, growth, rate_per_hour
 from petitions.store import open_store
 
 
@@ -82,7 +82,7 @@ def test_rate_per_hour_of_the_real_surge(tmp_path, mirror):
 
 
 def test_stale_breakdowns_of_the_real_march_2019_series(tmp_path, mirror):
-    from petitions.history import stale_snapshots
+    from geo.analysis.history import stale_snapshots
 
     store = open_store(tmp_path / "s.sqlite")
     store.import_folder(mirror / "petitions" / "241584")
@@ -104,7 +104,7 @@ def test_stale_breakdowns_of_the_real_march_2019_series(tmp_path, mirror):
     ([10, 2000, 3000], [2, 1800, 2700], []),  # 10 signatures, 8 from abroad: too few to judge
 ])
 def test_stale_share_table(totals, sums, expected):
-    from petitions.history import stale_snapshots
+    from geo.analysis.history import stale_snapshots
 
     s = snaps([(i + 1, f"2025-01-01T0{i}:00", t) for i, t in enumerate(totals)]).assign(constituency_total=sums)
     assert list(stale_snapshots(s)) == expected
@@ -112,7 +112,7 @@ def test_stale_share_table(totals, sums, expected):
 
 @pytest.mark.parametrize("start_sums, end_sums, warned", [((10, 100), (60, 200), False), ((10, 100), (120, 200), True)])
 def test_growth_warning_when_constituencies_outgrow_the_total(start_sums, end_sums, warned):
-    from petitions.history import growth_warning
+    from geo.analysis.history import growth_warning
 
     s = snaps([(1, "2025-01-01T00:00", start_sums[1]), (2, "2025-01-01T01:00", end_sums[1])]).assign(
         constituency_total=[start_sums[0], end_sums[0]])
@@ -124,7 +124,7 @@ def test_growth_warning_when_constituencies_outgrow_the_total(start_sums, end_su
 def test_median_of_the_others_matches_the_direct_answer(values):
     import numpy as np
 
-    from petitions.history import _median_of_others
+    from geo.analysis.history import _median_of_others
 
     v = np.array(values, dtype="float64")
     direct = [float(pd.Series(np.delete(v, i)).median()) if len(v) > 1 else float("nan") for i in range(len(v))]

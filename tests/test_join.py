@@ -3,9 +3,10 @@ import json
 import pandas as pd
 import pytest
 
-from geo.join import JoinResult, join_counts, join_petition
+from geo.analysis.join import JoinResult, join_counts, join_petition
 from petitions.model import parse_petition, read_petition_file
 from tests.conftest import squares_set
+from tests.documents import joined
 
 FIRST = ["ons_code", "name", "mp", "signatures", "population", "per_1000", "share", "index", "rank"]
 SNAPSHOTS_241584 = ["2019-03-21T2310", "2019-03-22T1400", "2019-03-22T1831", "2019-03-22T2132",
@@ -19,7 +20,7 @@ REAL = [("239406", "pcon2010", 0), ("332711", "pcon2010", 6), ("550951", "pcon20
 def test_every_real_petition_joins_completely(petition_files, constituency_sets, name, set_name, zeros):
     path = petition_files[name]
     listed = json.loads(path.read_text())["data"]["attributes"]["signatures_by_constituency"]
-    result = join_petition(read_petition_file(path))
+    result = joined(read_petition_file(path))
     table = result.table
     assert result.set_name == set_name
     assert len(table) == 650 and table["ons_code"].is_unique
@@ -33,7 +34,7 @@ def test_every_real_petition_joins_completely(petition_files, constituency_sets,
 
 
 def test_mp_and_ranks_come_through(petition_files):
-    table = join_petition(read_petition_file(petition_files["239406"])).table.set_index("ons_code")
+    table = joined(read_petition_file(petition_files["239406"])).table.set_index("ons_code")
     assert table.loc["E14000602", "name"] == "Bristol West"
     assert table.loc["E14000602", "mp"] == "Thangam Debbonaire MP"
     assert table.loc["E14000602", "rank"] == 1 and table.loc["E14000602", "signatures"] == 100
@@ -55,7 +56,7 @@ def test_only_shared_scottish_codes_go_by_date(opened, parliament, set_name):
     petition = parse_petition({"data": {"type": "petition", "id": 1, "attributes": {
         "action": "A", "signature_count": 9, "open_at": opened, "parliament": parliament,
         "signatures_by_constituency": [{"ons_code": "S14000021", "mp": None, "signature_count": 9}]}}})
-    result = join_petition(petition)
+    result = joined(petition)
     assert result.set_name == set_name and result.unmatched == () and result.total == 9
 
 

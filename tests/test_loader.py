@@ -5,17 +5,9 @@ import httpx
 import pytest
 
 from petitions.api import NotFound, PetitionsAPI
-from petitions.loader import (
-    Loaded,
-    load,
-    mirror_documents,
-    mirror_petitions,
-    mirror_scan,
-    offline_list,
-    saved_lists,
-    seed_store,
-)
+from petitions.loader import Loaded, load
 from petitions.model import PetitionError, parse_petition, read_petition_file
+from petitions.offline import mirror_documents, mirror_petitions, mirror_scan, offline_list, saved_lists, seed_store
 from tests.documents import amended, as_dump, real, write
 
 ALL_IDS = {239406, 241584, 332711, 550951, 603658, 700143}

@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 import shapely
 
-from geo.join import join_petition
-from geo.maps import (
+from geo.analysis.metrics import SCHEMES
+from geo.render.maps import (
     AREAS,
     DIVERGING,
     METRICS,
@@ -22,18 +22,18 @@ from geo.maps import (
     path_d,
     summary,
 )
-from geo.metrics import SCHEMES
 from petitions.model import read_petition_file
+from tests.documents import joined
 
 
 @pytest.fixture(scope="module")
 def table(petition_files):
-    return join_petition(read_petition_file(petition_files["239406"])).table
+    return joined(read_petition_file(petition_files["239406"])).table
 
 
 @pytest.fixture(scope="module")
 def sparse(petition_files):
-    return join_petition(read_petition_file(petition_files["603658"])).table
+    return joined(read_petition_file(petition_files["603658"])).table
 
 
 def bounds(label: str) -> list[float]:
@@ -78,7 +78,7 @@ def test_sparse_petition_has_a_grey_class_and_integer_count_classes(sparse, sche
 @pytest.mark.parametrize("scheme", list(SCHEMES))
 @pytest.mark.parametrize("name", ["239406", "603658", "332711", "700143", "241584@2019-03-21T2310"])
 def test_every_class_is_used_ordered_and_labelled_once(petition_files, name, metric, scheme):
-    t = join_petition(read_petition_file(petition_files[name])).table
+    t = joined(read_petition_file(petition_files[name])).table
     cls, legend = legend_classes(t[metric], metric, scheme, signed=t["signatures"] > 0)
     colour_classes = [e for e in legend if e["colour"] != NO_SIGNATURES]
     assert set(cls[cls != NO_CLASS].tolist()) == set(range(len(colour_classes)))
@@ -137,7 +137,7 @@ def test_area_presets(table, area, count):
 
 @pytest.fixture(scope="module", params=["map", "hex"])
 def drawing(request, constituency_sets):
-    from geo.datasets import load_full_boundaries
+    from geo.reference.datasets import load_full_boundaries
 
     full = load_full_boundaries("pcon2010") if request.param == "map" else None
     return geometry(constituency_sets["pcon2010"].table, request.param, full, "pcon2010")

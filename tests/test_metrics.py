@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo.metrics import add_metrics, class_breaks, classify, fisher_jenks, ordinal
+from geo.analysis.metrics import add_metrics, class_breaks, classify, fisher_jenks, ordinal
 
 
 def test_metrics_exact_values():
@@ -148,10 +148,10 @@ def test_ordinal(n, text):
 
 
 def test_float_noise_does_not_make_a_class(petition_files):
-    from geo.join import join_petition
     from petitions.model import read_petition_file
+    from tests.documents import joined
 
-    table = join_petition(read_petition_file(petition_files["603658"])).table  # very local: mostly zeros
+    table = joined(read_petition_file(petition_files["603658"])).table  # very local: mostly zeros
     london = table[table["region"] == "London"]["per_1000"]
     breaks = class_breaks(london, "quantiles", 6)
     assert all(b == 0.0 or b > 1e-6 for b in breaks), breaks

@@ -62,7 +62,7 @@ def test_bad_input_is_one_line_where_the_user_is(fake_api):
 
 def test_a_damaged_lookup_is_one_line(fake_api, monkeypatch):
     from dashboard import cache
-    from geo.datasets import DataError
+    from geo.reference.datasets import DataError
 
     def broken():
         raise DataError("overlap lookup has missing or negative populations")

@@ -119,7 +119,7 @@ def test_similar_seats_need_a_corpus_and_then_follow_the_signing_pattern(fake_ap
 
     import numpy as np
 
-    from geo.datasets import load_set
+    from geo.reference.datasets import load_set
     from petitions.model import parse_petition
     from petitions.store import open_store
 

@@ -2,8 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo.crosswalk import build_crosswalk, load_crosswalk
-from geo.seat import (
+from geo.analysis.seat import (
     CORPUS_COLUMNS,
     area_rates,
     filter_rows,
@@ -15,6 +14,7 @@ from geo.seat import (
     similar_seats,
     summary_html,
 )
+from geo.reference.crosswalk import build_crosswalk, load_crosswalk
 
 
 def latest_from(counts: dict[str, dict[int, int]], totals: dict[int, int]):
@@ -157,7 +157,7 @@ def test_signing_matrix_takes_the_most_signed_petitions_of_one_set():
 
 
 def test_store_weighted_counts_and_totals_agree_with_one_seat(store_url, mirror):
-    from petitions.loader import seed_store
+    from petitions.offline import seed_store
     from petitions.store import open_store
 
     store = open_store(store_url)
@@ -175,7 +175,7 @@ def test_store_weighted_counts_and_totals_agree_with_one_seat(store_url, mirror)
 
 
 def test_seat_corpus_is_the_same_through_either_store_query(tmp_path, mirror):
-    from petitions.loader import seed_store
+    from petitions.offline import seed_store
     from petitions.store import open_store
 
     store = open_store(tmp_path / "s.sqlite")
@@ -189,13 +189,13 @@ def test_seat_corpus_is_the_same_through_either_store_query(tmp_path, mirror):
 @pytest.mark.parametrize("parliament, expected", [("2019–2024", "pcon2010"), ("2024–", "pcon2024"),
                                                   ("2010–2015", "pcon2010"), ("", None), (None, None)])
 def test_a_petitions_boundaries_follow_its_parliament(parliament, expected):
-    from geo.seat import petition_sets
+    from geo.analysis.seat import petition_sets
 
     assert list(petition_sets(pd.Series([parliament], dtype=object))) == [expected]
 
 
 def test_corpus_sums_add_the_other_boundaries_estimated():
-    from geo.seat import corpus_sums
+    from geo.analysis.seat import corpus_sums
 
     walk = build_crosswalk(pd.DataFrame({"PARL10": ["A", "A", "B", "S"], "PARL25": ["X", "Y", "Y", "Z"],
                                          "overlap_pop": ["300", "100", "100", "50"]}),

@@ -5,19 +5,19 @@ import xml.etree.ElementTree as ET
 import pandas as pd
 import pytest
 
-from geo.across import neighbours
-from geo.crosswalk import load_crosswalk
-from geo.datasets import load_set
-from geo.maps import path_d
-from geo.seat import area_rates, petition_sets, profile_of_store
-from geo.seat_summary import HEIGHT, WIDTH, path_bounds, summary_png, summary_svg
+from geo.analysis.across import neighbours
+from geo.analysis.seat import area_rates, petition_sets, profile_of_store
+from geo.reference.crosswalk import load_crosswalk
+from geo.reference.datasets import load_set
+from geo.render.maps import path_d
+from geo.render.seat_summary import HEIGHT, WIDTH, path_bounds, summary_png, summary_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
 
 
 @pytest.fixture(scope="module")
 def seeded(tmp_path_factory, mirror):
-    from petitions.loader import seed_store
+    from petitions.offline import seed_store
     from petitions.store import open_store
 
     store = open_store(tmp_path_factory.mktemp("summary") / "s.sqlite")
@@ -78,7 +78,7 @@ def test_a_2024_seat_marks_its_estimates(seeded):
 
 @pytest.mark.parametrize("code, set_name", [("E14001131", "pcon2024"), ("E14000602", "pcon2010")])
 def test_the_comparison_is_on_the_scale_of_the_headline(seeded, code, set_name):
-    from geo.seat import corpus_sums
+    from geo.analysis.seat import corpus_sums
 
     profile, _ = page(seeded, code, set_name)
     other = "pcon2010" if set_name == "pcon2024" else "pcon2024"

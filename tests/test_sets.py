@@ -2,7 +2,7 @@ from datetime import datetime
 
 import pytest
 
-from geo.sets import SHARED_SCOTTISH, detect_set, in_set, nation_of, region_name
+from geo.reference.sets import SHARED_SCOTTISH, detect_set, in_set, nation_of, region_name
 
 SHARED = sorted(SHARED_SCOTTISH)
 

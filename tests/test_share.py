@@ -50,17 +50,19 @@ def test_petition_page_has_copy_link_share_and_card(fake_api):
 
 
 def test_share_card_is_1200_by_630(mirror):
+    from dataclasses import replace
+
     from PIL import Image
 
-    from geo.card import card_png, card_svg
-    from geo.join import join_petition
+    from geo.render.card import card_png, card_svg
     from petitions.model import read_petition_file
+    from tests.documents import joined
 
     p = read_petition_file(mirror / "petitions" / "700143.json")
-    result = join_petition(p)
-    image = Image.open(io.BytesIO(card_png(p, result)))
+    result = joined(p)
+    image = Image.open(io.BytesIO(card_png(result)))
     assert image.size == (1200, 630) and image.format == "PNG"
-    svg = card_svg(p, result)
+    svg = card_svg(result)
     assert svg.count('<path d="') == 650 and "1,462,163" in svg and "Data as of 24 November 2024 20:02 UTC" in svg
-    hostile = card_svg(p.__class__(**{**p.__dict__, "action": "<script>x</script> & co"}), result)
+    hostile = card_svg(replace(result, petition=replace(p, action="<script>x</script> & co")))
     assert "<script>" not in hostile and "&lt;script&gt;" in hostile

@@ -51,7 +51,7 @@ def every_answer(store, pid: int) -> dict:
     return {"snapshots": snaps.drop(columns="snapshot_id"),
             "counts": store.counts(pid, frames).drop(columns="snapshot_id"),
             "countries": store.country_counts(pid, frames).drop(columns="snapshot_id"),
-            "history": store.history(pid, codes[0]).drop(columns="snapshot_id") if codes else None,
+            "history": store.seat_counts(pid, codes[0]).drop(columns="snapshot_id") if codes else None,
             "growth": store.growth(pid, ids[0], ids[-1]), "stale": [ids.index(i) for i in store.stale_snapshots(pid)],
             "latest": None if latest is None else latest.drop(columns="snapshot_id"),
             "document": doc, "petitions": store.petitions()}
@@ -181,13 +181,13 @@ def test_same_document_twice_is_one_snapshot(store, petition_files):
 
 def test_history_growth_and_latest_counts(store, mirror):
     store.import_folder(mirror / "petitions" / "241584")
-    history = store.history(241584, "E14000530")
+    history = store.seat_counts(241584, "E14000530")
     assert history["signature_count"].tolist() == [1737, 1737, 4443, 4705, 5204, 6173, 7081, 7485]
     ids = history["snapshot_id"].tolist()
     grown = store.growth(241584, ids[0], ids[-1]).set_index("ons_code")
     assert grown.loc["E14000530"].tolist() == [1737, 7485, 7485 - 1737]
     assert store.latest_counts_for("E14000530").iloc[0]["signature_count"] == 7485
-    assert store.history(241584, "X99999999")["signature_count"].eq(0).all()
+    assert store.seat_counts(241584, "X99999999")["signature_count"].eq(0).all()
 
 
 def test_frozen_breakdown_is_a_stale_snapshot(store, mirror):
@@ -272,7 +272,7 @@ def test_a_seat_that_empties_reads_zero(store):
                        constituencies=[("E14000530", 2), ("E14000531", 1)])
     store.add_snapshot(6, fetched_at=start + timedelta(hours=1), updated_at=start + timedelta(hours=1),
                        signature_count=2, constituencies=[("E14000530", 2)])  # one signature removed as invalid
-    assert store.history(6, "E14000531")["signature_count"].tolist() == [1, 0]
+    assert store.seat_counts(6, "E14000531")["signature_count"].tolist() == [1, 0]
     assert store.latest_counts_for("E14000531").set_index("petition_id").loc[6, "signature_count"] == 0
 
 
@@ -414,7 +414,7 @@ def test_a_store_of_the_first_schema_is_upgraded(tmp_path, petition_files):
         db.executemany("INSERT INTO constituency_counts VALUES (4, ?, ?)", [("E14000530", 5), ("E14000531", 7)])
     store = open_store(path)
     assert store.snapshots(1)["source"].tolist() == ["api"]
-    assert store.history(1, "E14000531")["signature_count"].tolist() == [7]
+    assert store.seat_counts(1, "E14000531")["signature_count"].tolist() == [7]
     p = read_petition_file(petition_files["239406"])
     assert store.add(p, datetime(2019, 8, 12, tzinfo=UTC)) is not None
     assert store.add(p) is None
@@ -436,7 +436,7 @@ def test_history_looks_counts_up_by_key_not_by_scanning(tmp_path, petition_files
         ran.append((sql, tuple(params)))
         return rows(db, sql, params)
     monkeypatch.setattr(store_module._DB, "rows", recording)
-    assert store.history(239406, "E14000530")["signature_count"].tolist() == [22]
+    assert store.seat_counts(239406, "E14000530")["signature_count"].tolist() == [22]
     assert len(ran) >= 2
     with sqlite3.connect(store.path) as db:
         for sql, params in ran:

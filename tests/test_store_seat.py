@@ -56,7 +56,7 @@ def test_facts_are_kept_from_the_newest_document(store_url, mirror, petition_fil
 
 
 def test_a_store_without_the_tables_gets_them_filled_on_opening(tmp_path, mirror, petition_files):
-    from petitions.loader import seed_store
+    from petitions.offline import seed_store
 
     fresh, old = open_store(tmp_path / "fresh.sqlite"), open_store(tmp_path / "old.sqlite")
     for store in (fresh, old):
@@ -76,7 +76,7 @@ def test_a_store_without_the_tables_gets_them_filled_on_opening(tmp_path, mirror
 
 
 def test_seat_tables_are_equal_across_engines(postgres_server, tmp_path, mirror):
-    from petitions.loader import seed_store
+    from petitions.offline import seed_store
 
     stores = [open_store(tmp_path / "a.sqlite"), open_store(postgres_server())]
     for store in stores:

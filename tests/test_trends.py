@@ -1,7 +1,6 @@
 import pytest
 
-from geo.trends import MAX_FRAMES, _thin, build_trend, frame_ids
-from petitions.history import stale_snapshots
+from geo.analysis.history import MAX_FRAMES, _thin, build_trend, frame_ids, stale_snapshots
 from petitions.store import open_store
 
 
@@ -53,7 +52,7 @@ def test_growth_never_exceeds_the_total_without_a_warning(revoke, revoke_store):
 
 
 def test_charts_name_what_they_count_and_tick_in_minutes(revoke):
-    from geo.trends import rate_chart, total_chart
+    from geo.render.charts import rate_chart, total_chart
 
     fig = total_chart(revoke.snapshots, {10_000: "10,000", 100_000: "100,000"})
     assert [t.name for t in fig.data] == ["Total (petition.parliament.uk, abroad included)",

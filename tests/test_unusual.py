@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from geo.unusual import MIN_RATIO, assess, bh_adjust, chance_words, overall, usual_share
+from geo.analysis.unusual import MIN_RATIO, assess, bh_adjust, chance_words, overall, usual_share
 
 UK = 1 / 650  # a seat of average size signing at the UK rate
 
@@ -131,7 +131,7 @@ def test_overall_share_of_signatures_against_share_of_residents():
 
 
 def test_words_can_wait_until_rows_are_shown():
-    from geo.unusual import described
+    from geo.analysis.unusual import described
 
     rng = np.random.default_rng(8)
     totals = rng.integers(100, 50_000, 400).astype(float)

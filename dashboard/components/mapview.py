@@ -70,7 +70,7 @@ def map_element(*, key: str, geometry: dict[str, str], values: dict[str, Any] | 
                 summary: str = "", label: str = "Map", title: str | None = None, focus: Sequence[str] | None = None,
                 height: int | None = None, on_select: Callable[[], None] | None = None,
                 state_targets: dict[str, str] | None = None) -> Any:
-    """Mount the map. `values` (a petition, see geo.maps.map_values) or `layers` (frames of one measure).
+    """Mount the map. `values` (a petition, see geo.render.maps.map_values) or `layers` (frames of one measure).
 
     A click or Enter on a seat calls `on_select` with st.session_state[key]["select"] holding its ONS code;
     a control change copies its value into st.session_state[state_targets[name]].

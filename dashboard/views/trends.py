@@ -3,120 +3,47 @@
 import streamlit as st
 
 from dashboard import cache, outlook, ui
-from dashboard.components.mapview import map_element
-from geo.maps import VIEWS, frame_layers
-from geo.trends import rate_chart, time_texts, total_chart
+from dashboard import trend_parts as parts
+from geo.render.charts import rate_chart, total_chart
 from petitions.model import DEBATE_THRESHOLD, RESPONSE_THRESHOLD
 from petitions.projection import outlook as project
 
 loaded = ui.require_petition()
 p = loaded.petition
 ui.plain_title(f"Trends: {p.action}")
-history = cache.history(p.id)
-if history is None or len(history.snapshots) < 2:
-    count = 0 if history is None else len(history.snapshots)
+trend = cache.trend(p.id)
+if trend is None or len(trend.snapshots) < 2:
+    count = 0 if trend is None else len(trend.snapshots)
     st.info(f"{count} snapshot{'s' if count != 1 else ''} of petition {p.id} stored: a trend needs two or more. "
             f"Start tracking it with `python -m petitions.track {p.id} --every 5m` (leave it running), or keep "
             "this page open: each live fetch is stored as a snapshot.", icon=":material/timeline:")
     ui.sync_url(petition=str(p.id))
     st.stop()
 
-snaps = history.snapshots
-frozen = history.frozen
-stale = history.stale
+snaps = trend.snapshots
+frozen = trend.frozen
+stale = trend.stale
 st.caption(f"{len(snaps):,} snapshots from {snaps['fetched_at'].min():%d %b %Y %H:%M} to "
            f"{snaps['fetched_at'].max():%d %b %Y %H:%M} UTC, from the local snapshot store.")
-when = dict(zip(snaps["snapshot_id"].astype(int), snaps["fetched_at"]))
-if stale:
-    st.warning(f"{len(stale):,} snapshot(s) have a stale constituency breakdown (the official site lagged "
-               "behind its own total), so they are left out of growth and of the map through time:\n\n"
-               + "\n".join(f"- {when[sid]:%d %b %Y %H:%M}: {why}" for sid, why in stale.items()),
-               icon=":material/ac_unit:")
-
+parts.stale_warning(snaps, stale)
 left, right = st.columns(2)
 with left:
     st.plotly_chart(total_chart(snaps, {RESPONSE_THRESHOLD: "10,000: Government response",
                                         DEBATE_THRESHOLD: "100,000: considered for debate"}),
                     config=cache.PLOTLY_CONFIG, width="stretch", key="total")
 with right:
-    st.plotly_chart(rate_chart(history.rates), config=cache.PLOTLY_CONFIG, width="stretch", key="rate")
+    st.plotly_chart(rate_chart(trend.rates), config=cache.PLOTLY_CONFIG, width="stretch", key="rate")
 outlook.show(p, project(p, snaps))
 
-st.subheader("The map through time")
-ui.url_default("view", "map", VIEWS)
-MEASURES = ["signatures", "per_1000", "growth_per_1000"]
-if "trend_metric" not in st.session_state:
-    st.session_state["trend_metric"] = st.query_params.get("metric") if st.query_params.get("metric") in MEASURES \
-        else "signatures"
-measure = st.radio("Colour by", MEASURES, horizontal=True, key="trend_metric",
-                   format_func={"signatures": "Signatures", "per_1000": "Per 1,000",
-                                "growth_per_1000": "Growth per 1,000 since previous"}.get)
-frames = history.frames(measure)
-codes = cache.geometry_codes(history.set_name)
-geometry = cache.geometry_urls(history.set_name)
-titles = {"signatures": "Signatures", "per_1000": "Signatures per 1,000 residents",
-          "growth_per_1000": "Growth per 1,000 since the previous snapshot"}
-if not frames:
-    st.info("Growth needs two snapshots with changed constituency counts.")
-else:
-    # Every frame travels once as a string of classes; Play and the slider run in the browser.
-    map_element(key="animation", geometry=geometry, state={"view": st.session_state["view"]}, controls=["view"],
-                layers=frame_layers(frames, measure, codes, title=titles[measure],
-                                    zero_label="No new signatures" if measure == "growth_per_1000" else
-                                    "No signatures"),
-                label=f"Map of petition {p.id} through time", state_targets={"view": "view"})
-    st.caption("Drag the slider or press Play." + (" Snapshots with a stale breakdown are left out." if frozen
-                                                   else ""))
+codes = cache.geometry_codes(trend.cset)
+geometry = cache.geometry_urls(trend.cset)
+measure = parts.map_through_time(p, trend, geometry, codes)
 view = st.session_state["view"]
-
-st.subheader("Spreading fastest")
-include = st.toggle("Include snapshots with a stale breakdown", key="include_stale", disabled=not stale,
-                    help="Off by default: their constituency counts lag behind the total, so growth from them "
-                         "is overstated")
-usable = snaps if include else snaps[~snaps["snapshot_id"].isin(frozen)]
-usable_ids = usable["snapshot_id"].astype(int).tolist()
-stamps = dict(zip(usable_ids, time_texts(usable["fetched_at"], "%Y-%m-%dT%H%M")))
-labels = {sid: text + (" (stale)" if sid in stale else "")
-          for sid, text in zip(usable_ids, time_texts(usable["fetched_at"], "%d %b %Y %H:%M"))}
-ids = list(labels)  # in time order
-by_stamp = {v: k for k, v in stamps.items()}
-for key, default in (("from", ids[0]), ("to", ids[-1])):  # a shared link names snapshots by their time
-    if st.session_state.get(key) not in ids:
-        st.session_state[key] = by_stamp.get(st.query_params.get(key, ""), default)
-if len(ids) < 2:
-    st.info("Growth needs two snapshots with a usable constituency breakdown.")
+picked = parts.pick_range(snaps, frozen, stale)
+if picked is None:
     ui.sync_url(petition=str(p.id), view=view, metric=measure)
     st.stop()
-a, b = st.columns(2)
-if ids.index(st.session_state["from"]) >= len(ids) - 1:
-    st.session_state["from"] = ids[0]
-start = a.selectbox("From", ids[:-1], format_func=labels.__getitem__, key="from")
-later = ids[ids.index(start) + 1:]
-if st.session_state["to"] not in later:
-    st.session_state["to"] = later[-1]
-end = b.selectbox("To", later, format_func=labels.__getitem__, key="to")
-warning = history.growth_warning(start, end)
-if warning:
-    st.warning(warning, icon=":material/warning:")
-spread = history.spread(cache.growth(p.id, start, end))
-c, d = st.columns([2, 3])
-with c:
-    st.dataframe(spread.head(20)[["name", "growth", "growth_per_1000", "count_to"]], hide_index=True, width="stretch",
-                 column_config={"name": "Constituency",
-                                "growth": st.column_config.NumberColumn("Growth", format="localized"),
-                                "growth_per_1000": st.column_config.NumberColumn("Per 1,000", format="%.2f"),
-                                "count_to": st.column_config.NumberColumn("Now", format="localized")})
-    st.caption("Top 20 by growth per 1,000 residents; sort by any column.")
-with d:
-    growth = spread.assign(growth_per_1000=spread["growth_per_1000"].clip(lower=0))
-    map_element(key="spread", geometry=geometry, state={"view": view}, height=560,
-                layers=frame_layers([(f"{labels[start]} → {labels[end]}", growth)], "growth_per_1000", codes,
-                                    title="Growth per 1,000 residents", zero_label="No new signatures"),
-                label=f"Where petition {p.id} grew fastest")
-
-with st.expander("Snapshots"):
-    shown = snaps.assign(stale=[stale.get(int(i), "") for i in snaps["snapshot_id"]])
-    st.dataframe(shown, hide_index=True, width="stretch", column_config=ui.column_config(shown))
-    st.download_button("Download snapshots CSV", lambda: shown.to_csv(index=False).encode(),
-                       file_name=f"petition-{p.id}-snapshots.csv", mime="text/csv", on_click="ignore")
+start, end, labels, stamps = picked
+parts.spread_panel(p, trend, start, end, labels, geometry, codes, view)
+parts.snapshots_table(p, snaps, stale)
 ui.sync_url(petition=str(p.id), view=view, metric=measure, **{"from": stamps[start], "to": stamps[end]})

@@ -9,7 +9,7 @@ import pytest
 
 from dashboard.harness import SCREENSHOTS
 from dashboard.ui import map_link
-from petitions.loader import mirror_documents
+from petitions.offline import mirror_documents
 
 pytestmark = pytest.mark.browser
 

@@ -15,8 +15,8 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from geo.datasets import DataError, dataset, ensure, load_set
-from geo.join import JoinResult, join_counts
+from geo.analysis.join import JoinResult, join_counts
+from geo.reference.datasets import ConstituencySet, DataError, dataset, ensure
 
 OLD, NEW = "pcon2010", "pcon2024"
 
@@ -83,11 +83,6 @@ def build_crosswalk(overlap: pd.DataFrame, ids: pd.DataFrame) -> Crosswalk:
     return Crosswalk(pairs.reset_index(drop=True))
 
 
-ESTIMATE_NOTE = ("Estimated onto the boundaries from 2024 from counts on the 2010–2024 boundaries, sharing each old "
-                 "seat's signatures among the new seats by where its residents live (mySociety's population-weighted "
-                 "overlap lookup, CC BY 4.0); not counted by petition.parliament.uk.")
-
-
 def whole_numbers(values: pd.Series) -> pd.Series:
     """Fractional counts as whole numbers with the same (rounded) sum: each rounded down, then one more to those
     with the largest remainders."""
@@ -98,12 +93,14 @@ def whole_numbers(values: pd.Series) -> pd.Series:
     return pd.Series(floor.astype("int64"), index=values.index)
 
 
-def onto_2024(result: JoinResult, walk: Crosswalk) -> JoinResult:
-    """A petition joined on the 2010–2024 boundaries, estimated onto the 2024 set (whole signatures, the
+def onto_2024(result: JoinResult, walk: Crosswalk, onto: ConstituencySet) -> JoinResult:
+    """A petition joined on the 2010–2024 boundaries, estimated onto the 2024 set `onto` (whole signatures, the
     constituency total kept exactly); marked by `estimated_from`."""
     if result.set_name != OLD:
         raise ValueError(f"only a petition on the {OLD} boundaries can be estimated onto {NEW}, not {result.set_name}")
     counts = result.table.set_index("ons_code")["signatures"]
     estimate = whole_numbers(walk.estimate(counts[counts > 0].astype("float64"), NEW))
-    joined = join_counts(pd.DataFrame({"ons_code": estimate.index, "signatures": estimate.to_numpy()}), load_set(NEW))
-    return replace(joined, unmatched=result.unmatched, estimated_from=OLD)
+    if onto.name != NEW:
+        raise ValueError(f"the estimate goes onto the {NEW} set, not {onto.name}")
+    joined = join_counts(pd.DataFrame({"ons_code": estimate.index, "signatures": estimate.to_numpy()}), onto)
+    return replace(joined, unmatched=result.unmatched, estimated_from=OLD, petition=result.petition)

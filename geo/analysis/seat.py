@@ -1,5 +1,5 @@
 """One seat across every stored petition: the corpus for the seat (estimated across the 2024 boundary change),
-its profile (geo/unusual.py's verdicts), filters, comparisons and exports. No Streamlit."""
+its profile (geo/analysis/unusual.py's verdicts), filters, comparisons and exports. No Streamlit."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from geo.crosswalk import NEW, OLD, Crosswalk
-from geo.unusual import (
+from geo.analysis.metrics import per_1000
+from geo.analysis.unusual import (
     FDR,
     MIN_EXPECTED,
     MIN_RATIO,
@@ -23,6 +23,7 @@ from geo.unusual import (
     described,
     overall,
 )
+from geo.reference.crosswalk import NEW, OLD, Crosswalk
 
 CORPUS_COLUMNS = ["petition_id", "action", "state", "here", "total", "set", "estimated"]
 LatestCounts = Callable[[str], pd.DataFrame]  # the store's latest_counts_for(ons_code)
@@ -65,7 +66,7 @@ def seat_corpus(latest_counts_for: LatestCounts, code: str, set_name: str, walk:
 
 @dataclass(frozen=True)
 class SeatProfile:
-    """A seat's profile: `rows` is the corpus with the verdicts (geo/unusual.py) and any petition facts."""
+    """A seat's profile: `rows` is the corpus with the verdicts (geo/analysis/unusual.py) and any petition facts."""
 
     code: str
     name: str
@@ -186,7 +187,7 @@ def area_rates(sums: pd.Series, table: pd.DataFrame, code: str, neighbours: Iter
     areas.append(("United Kingdom", "UK", list(t.index)))
     out = [{"area": name, "kind": kind, "ons_code": codes[0] if len(codes) == 1 else "",
             "signatures": int(signed[codes].sum()),
-            "per_1000": float(signed[codes].sum() / t.loc[codes, "population"].sum() * 1000)}
+            "per_1000": float(per_1000(signed[codes].sum(), t.loc[codes, "population"].sum()))}
            for name, kind, codes in areas]
     return pd.DataFrame(out)
 

@@ -14,9 +14,10 @@ from xml.sax.saxutils import escape, quoteattr
 import numpy as np
 import pandas as pd
 
-from geo.maps import legend_classes
-from geo.pictures import FONT, set_geometry
-from geo.seat import METHOD, SeatProfile
+from geo.analysis.seat import METHOD, SeatProfile
+from geo.reference.datasets import load_set
+from geo.render.maps import legend_classes
+from geo.render.pictures import FONT, set_geometry
 
 WIDTH, HEIGHT = 1240, 1754  # A4 portrait at 150 dots per inch
 INK, SOFT, ACCENT, BAR = "#262730", "#45474f", "#d6004c", "#1f6fb4"
@@ -24,7 +25,7 @@ _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 
 
 def path_bounds(d: str) -> tuple[float, float, float, float]:
-    """x0, y0, x1, y1 of a path made by geo.maps.path_d (an absolute first point, then relative steps)."""
+    """x0, y0, x1, y1 of a path made by geo.render.maps.path_d (an absolute first point, then relative steps)."""
     xs: list[np.ndarray] = []
     ys: list[np.ndarray] = []
     for part in d.split("M")[1:]:
@@ -55,7 +56,7 @@ def seat_map(set_name: str, code: str, focus: Sequence[str], per_1000: pd.Series
              float]) -> tuple[list[str], float]:
     """The seat (outlined) among `focus` seats, coloured by signatures per 1,000 residents on the UK-wide classes,
     fitted into `box` (x, y, w, h); a legend below it. Also where the legend ends."""
-    doc = set_geometry(set_name, "map")
+    doc = set_geometry(load_set(set_name), "map")
     codes = doc["codes"]
     values = per_1000.reindex(codes, fill_value=0.0).to_numpy(dtype="float64")
     cls, legend = legend_classes(values, "per_1000", "quantiles", signed=values > 0)

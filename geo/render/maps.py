@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.metrics import SCHEMES, Scheme, class_breaks
+from geo.analysis.metrics import SCHEMES, Scheme, class_breaks
 
 METRICS: dict[str, str] = {
     "signatures": "Signatures",

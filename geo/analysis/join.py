@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geo.datasets import ConstituencySet, load_set
-from geo.metrics import add_metrics
-from geo.sets import detect_set
+from geo.analysis.metrics import add_metrics
+from geo.reference.datasets import ConstituencySet
+from geo.reference.sets import detect_set
 from petitions.model import Petition, PetitionError, short
 
 COLUMNS = ["ons_code", "name", "mp", "signatures", "population", "per_1000", "share", "index", "rank",
@@ -19,27 +19,36 @@ COLUMNS = ["ons_code", "name", "mp", "signatures", "population", "per_1000", "sh
 
 @dataclass(frozen=True)
 class JoinResult:
-    """The joined table (one row per constituency of the set) and what did not match."""
+    """The joined table (one row per constituency of the set), the set itself, what did not match, and the
+    petition the counts came from (None for bare counts)."""
 
-    set_name: str
+    cset: ConstituencySet
     table: gpd.GeoDataFrame
     unmatched: tuple[str, ...]  # codes in the petition that the set lacks
     estimated_from: str | None = None  # the set the counts were counted on, when estimated onto this one
+    petition: Petition | None = None
+
+    @property
+    def set_name(self) -> str:
+        return self.cset.name
 
     @property
     def total(self) -> int:
         return int(self.table["signatures"].sum())
 
 
-def join_petition(petition: Petition, cset: ConstituencySet | None = None) -> JoinResult:
-    """Join a petition to its constituency set (detected from its codes unless given)."""
+def petition_set(petition: Petition) -> str:
+    """The name of the constituency set a petition was counted on (from its codes, else its dates)."""
+    return detect_set([c.ons_code for c in petition.constituencies], petition.parliament, petition.opened_at)
+
+
+def join_petition(petition: Petition, cset: ConstituencySet) -> JoinResult:
+    """Join a petition to a constituency set (the caller loads it: see `petition_set`)."""
     counts = pd.DataFrame(
         [(c.ons_code, c.mp, c.signature_count) for c in petition.constituencies],
         columns=["ons_code", "mp", "signatures"],
     )
-    if cset is None:
-        cset = load_set(detect_set(counts["ons_code"], petition.parliament, petition.opened_at))
-    result = join_counts(counts, cset)
+    result = replace(join_counts(counts, cset), petition=petition)
     if len(counts) and len(result.unmatched) == len(counts):  # an all-zero map would look like a real one
         raise PetitionError(f"none of the {len(counts):,} constituency codes of petition {petition.id} is a "
                             f"Westminster constituency (e.g. {short(result.unmatched[0])})")
@@ -78,5 +87,5 @@ def join_counts(counts: pd.DataFrame, cset: ConstituencySet) -> JoinResult:
     unmatched = tuple(sorted(set(codes[~hit].tolist())))
     table = add_metrics(table)
     ordered = [c for c in COLUMNS if c in table.columns] + ["hex_q", "hex_r"]
-    return JoinResult(cset.name, gpd.GeoDataFrame(table[ordered], geometry=base.geometry.to_numpy(), crs=base.crs),
+    return JoinResult(cset, gpd.GeoDataFrame(table[ordered], geometry=base.geometry.to_numpy(), crs=base.crs),
                       unmatched)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from geo.analysis.metrics import per_1000
 from petitions.model import Petition
 
 UK_CODE = "GB"  # signatures_by_country lists the United Kingdom itself under GB
@@ -26,7 +27,7 @@ def by_region(petition: Petition, table: pd.DataFrame) -> tuple[pd.DataFrame, st
                              "official": [r.signature_count for r in petition.regions]})
     merged = summed.assign(key=summed["region"].map(_key)).merge(official, on="key", how="left")
     merged["signatures"] = merged["official"].fillna(merged["signatures"]).astype("int64")
-    merged["per_1000"] = merged["signatures"] / merged["population"] * 1000
+    merged["per_1000"] = per_1000(merged["signatures"], merged["population"])
     out = merged.drop(columns=["key", "official"]).sort_values("signatures", ascending=False, ignore_index=True)
     return out, "from petition.parliament.uk's regional counts"
 
@@ -48,7 +49,7 @@ def totals(petition: Petition) -> dict[str, int]:
 
 def _aggregate(table: pd.DataFrame, column: str) -> pd.DataFrame:
     out = table.groupby(column, as_index=False)[["signatures", "population"]].sum()
-    out["per_1000"] = out["signatures"] / out["population"] * 1000
+    out["per_1000"] = per_1000(out["signatures"], out["population"])
     return out.sort_values("signatures", ascending=False, ignore_index=True)
 
 

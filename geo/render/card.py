@@ -6,17 +6,19 @@ import textwrap
 from datetime import datetime
 from xml.sax.saxutils import escape, quoteattr
 
-from geo.join import JoinResult
-from geo.maps import NO_CLASS, legend_classes
-from geo.pictures import FONT, set_geometry
-from petitions.model import Petition
+from geo.analysis.join import JoinResult
+from geo.render.maps import NO_CLASS, legend_classes
+from geo.render.pictures import FONT, set_geometry
 
 WIDTH, HEIGHT = 1200, 630
 
 
-def card_svg(petition: Petition, result: JoinResult, as_of: datetime | None = None) -> str:
+def card_svg(result: JoinResult, as_of: datetime | None = None) -> str:
     """The card as SVG: the map on the left, on the right the title, the count and the date of the data."""
-    doc = set_geometry(result.set_name, "map")
+    petition = result.petition
+    if petition is None:
+        raise ValueError("a share card needs the joined petition (for its title), not bare counts")
+    doc = set_geometry(result.cset, "map")
     rows = result.table.set_index("ons_code").reindex(doc["codes"])
     cls, legend = legend_classes(rows["signatures"].fillna(0).to_numpy(), "signatures")
     colours = [e["colour"] for e in legend]
@@ -52,7 +54,7 @@ def card_svg(petition: Petition, result: JoinResult, as_of: datetime | None = No
     return "\n".join(out)
 
 
-def card_png(petition: Petition, result: JoinResult, as_of: datetime | None = None) -> bytes:
+def card_png(result: JoinResult, as_of: datetime | None = None) -> bytes:
     import resvg_py
 
-    return bytes(resvg_py.svg_to_bytes(svg_string=card_svg(petition, result, as_of)))
+    return bytes(resvg_py.svg_to_bytes(svg_string=card_svg(result, as_of)))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -10,6 +10,16 @@ import pandas as pd
 Scheme = Literal["quantiles", "fisher_jenks", "log"]
 SCHEMES: dict[str, str] = {"quantiles": "Quantiles", "fisher_jenks": "Natural breaks (Fisher-Jenks)",
                            "log": "Log scale"}
+
+
+def per_1000(signatures: Any, population: Any) -> Any:
+    """Signatures per 1,000 residents (numbers, Series or arrays alike)."""
+    return signatures / population * 1000
+
+
+def area_rate(rows: pd.DataFrame) -> float:
+    """Signatures per 1,000 residents of an area made of seats (`signatures` and `population` columns)."""
+    return float(per_1000(rows["signatures"].sum(), rows["population"].sum()))
 
 
 def add_metrics(table: pd.DataFrame) -> pd.DataFrame:
@@ -22,7 +32,7 @@ def add_metrics(table: pd.DataFrame) -> pd.DataFrame:
     signatures = out["signatures"].astype("float64")
     population = out["population"].astype("float64")
     total = signatures.sum()
-    out["per_1000"] = signatures / population * 1000
+    out["per_1000"] = per_1000(signatures, population)
     out["share"] = signatures / total if total else 0.0
     uk_rate = total / population.sum()
     out["index"] = (signatures / population) / uk_rate if uk_rate else 0.0

@@ -10,39 +10,39 @@ from functools import lru_cache
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
-from geo.crosswalk import ESTIMATE_NOTE
-from geo.datasets import load_full_boundaries, load_set, petition_attribution
-from geo.join import JoinResult
-from geo.maps import METRICS, NO_CLASS, filter_area, geometry, legend_classes
-from geo.metrics import Scheme
-from petitions.model import Petition
+from geo.analysis.join import JoinResult
+from geo.analysis.metrics import Scheme
+from geo.reference.datasets import ESTIMATE_NOTE, ConstituencySet, attribution, load_full_boundaries
+from geo.render.maps import METRICS, NO_CLASS, filter_area, geometry, legend_classes
 
 WIDTH, HEIGHT = 1000, 1250
 FONT = "DejaVu Sans, Liberation Sans, Source Sans Pro, Arial, sans-serif"
 
 
 @lru_cache(maxsize=4)
-def set_geometry(set_name: str, view: str) -> dict[str, Any]:
+def set_geometry(cset: ConstituencySet, view: str) -> dict[str, Any]:
     """The projected drawing of a set (as the map element gets it), computed once per process."""
-    full = load_full_boundaries(set_name) if view == "map" else None
-    return geometry(load_set(set_name).table, view, full, set_name)
+    full = load_full_boundaries(cset.name) if view == "map" else None
+    return geometry(cset.table, view, full, cset.name)
 
 
-def map_svg(petition: Petition, result: JoinResult, metric: str = "signatures", *, view: str = "map",
+def map_svg(result: JoinResult, metric: str = "signatures", *, view: str = "map",
             area: str = "UK", scheme: Scheme = "quantiles", selected: str | None = None) -> str:
     """The map as an SVG document: title, legend, the seats of the area, and the attribution lines."""
     if metric not in METRICS:
         raise ValueError(f"unknown metric {metric!r}; use one of {', '.join(METRICS)}")
-    doc = set_geometry(result.set_name, view)
+    petition = result.petition
+    if petition is None:
+        raise ValueError("a map picture needs the joined petition (for its title), not bare counts")
+    doc = set_geometry(result.cset, view)
     rows = result.table.set_index("ons_code").reindex(doc["codes"])
     cls, legend = legend_classes(rows[metric].fillna(0).to_numpy(), metric, scheme,
                                  signed=(rows["signatures"].fillna(0) > 0).to_numpy())
     colours = [e["colour"] for e in legend]
     shown = set(filter_area(result.table, area)["ons_code"])
-    credits = [petition_attribution(), *load_set(result.set_name).attribution]
     estimate = " (estimate)" if result.estimated_from else ""
-    if estimate:
-        credits = textwrap.wrap(ESTIMATE_NOTE, 150) + credits
+    credits = [wrapped for line in attribution(result.cset, estimated=bool(estimate))
+               for wrapped in (textwrap.wrap(line, 150) if line == ESTIMATE_NOTE else [line])]
     title = textwrap.wrap(petition.action, 62)[:3]
     top = 30 + 34 * len(title) + 30
     bottom = HEIGHT - 20 - 16 * len(credits)
@@ -87,11 +87,11 @@ def map_svg(petition: Petition, result: JoinResult, metric: str = "signatures", 
     return "\n".join(out)
 
 
-def map_image(petition: Petition, result: JoinResult, metric: str = "signatures", *, view: str = "map",
+def map_image(result: JoinResult, metric: str = "signatures", *, view: str = "map",
               area: str = "UK", scheme: Scheme = "quantiles", selected: str | None = None,
               fmt: str = "png") -> bytes:
     """PNG (or SVG) bytes of the map picture."""
-    svg = map_svg(petition, result, metric, view=view, area=area, scheme=scheme, selected=selected)
+    svg = map_svg(result, metric, view=view, area=area, scheme=scheme, selected=selected)
     if fmt == "svg":
         return svg.encode("utf-8")
     if fmt != "png":

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.sets import SETS, in_set, nation_of, region_name
+from geo.reference.sets import SETS, in_set, nation_of, region_name
 from petitions.settings import MIRROR_ENV, ROOT, current
 
 MANIFEST = current().manifest
@@ -59,7 +59,7 @@ class Dataset:
     corrections: tuple[dict[str, str], ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # one object per set: hashed and compared by identity
 class ConstituencySet:
     """Everything known about one set's 650 constituencies, keyed by ONS code.
 
@@ -83,9 +83,17 @@ def manifest() -> list[Dataset]:
     return out
 
 
-def petition_attribution() -> str:
-    """Attribution line for petition data."""
-    return json.loads(MANIFEST.read_text(encoding="utf-8"))["petition_attribution"]
+ESTIMATE_NOTE = ("Estimated onto the boundaries from 2024 from counts on the 2010–2024 boundaries, sharing each old "
+                 "seat's signatures among the new seats by where its residents live (mySociety's population-weighted "
+                 "overlap lookup, CC BY 4.0); not counted by petition.parliament.uk.")
+
+
+def attribution(cset: ConstituencySet, *, estimated: bool = False, lookup: bool = False) -> list[str]:
+    """Sources and licences of a petition drawn on `cset`, one line each: how it was estimated (when it was), the
+    petition data, the set's boundaries, population and hexmap, and (with `lookup`) the 2010 ↔ 2024 lookup."""
+    petitions = json.loads(MANIFEST.read_text(encoding="utf-8"))["petition_attribution"]
+    return ([ESTIMATE_NOTE] if estimated else []) + [petitions, *cset.attribution] + (
+        [dataset("pcon2010", "lookup").attribution] if lookup else [])
 
 
 def dataset(set_name: str, kind: str) -> Dataset:
@@ -296,7 +304,7 @@ def _values(ds: Dataset, raw: bytes) -> pd.DataFrame:
 
 
 def _lookup(ds: Dataset, raw: bytes) -> pd.DataFrame:
-    """A lookup between sets, kept as text (geo/crosswalk.py reads the numbers): every code of its set once."""
+    """A lookup between sets, kept as text (crosswalk.py reads the numbers): every code of its set once."""
     try:
         frame = pd.read_csv(io.BytesIO(raw), encoding=ds.encoding, dtype=str)
     except (ValueError, UnicodeDecodeError) as exc:
@@ -322,16 +330,3 @@ def _check_codes(ds: Dataset, codes: pd.Series) -> None:
         raise DataError(f"{len(foreign)} code(s) not in {ds.set} (e.g. {', '.join(foreign[:3])})")
     if len(codes) != ds.expected_count:
         raise DataError(f"{len(codes)} constituencies; expected {ds.expected_count}")
-
-
-def report_mirror_petitions() -> list[str]:
-    """One line on the mirror's petition documents and list pages, then one per refused file with its reason."""
-    from petitions.loader import mirror_scan, saved_lists
-
-    if current().mirror is None:
-        return []
-    docs, refused = mirror_scan()
-    lists, refused_lists = saved_lists()
-    lines = [f"mirror petitions: {len(docs)} documents, {len(lists)} saved list pages, "
-             f"{len(refused) + len(refused_lists)} refused"]
-    return lines + [f"refused {r.path}: {r.reason}" for r in refused + refused_lists]

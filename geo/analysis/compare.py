@@ -1,7 +1,7 @@
 """Two petitions seat by seat: on one constituency set, shares, their difference, rates and correlation.
 
 Petitions on different sets are both shown on the 2024 seats: the 2010 one is estimated onto them through
-the population overlap crosswalk (geo.crosswalk), an estimate that the page marks as one.
+the population overlap crosswalk (geo.reference.crosswalk), an estimate that the page marks as one.
 """
 
 from __future__ import annotations
@@ -13,8 +13,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from geo.crosswalk import NEW, Crosswalk
-from geo.maps import DIVERGING, class_string, legend_classes
+from geo.analysis.metrics import per_1000
+from geo.reference.crosswalk import NEW, Crosswalk
+from geo.reference.datasets import ConstituencySet
+from geo.render.maps import DIVERGING, class_string, legend_classes
 
 SHRINK = 0.01  # shares are moved 1% toward an even spread before taking ratios: a seat with none is not
 # infinitely weak, and equal shares still give a ratio of exactly 1
@@ -27,17 +29,18 @@ class Side:
 
     label: str
     counts: pd.Series  # ons_code → signatures
-    set_name: str
+    cset: ConstituencySet
 
 
-def align(a: Side, b: Side, crosswalk: Crosswalk) -> tuple[pd.Series, pd.Series, str, tuple[bool, bool]]:
-    """Both sides on one set: (counts a, counts b, set name, (a estimated, b estimated)). On different sets
-    both go on the 2024 seats; the other side is estimated onto them (its total kept)."""
-    if a.set_name == b.set_name:
-        return a.counts.astype("float64"), b.counts.astype("float64"), a.set_name, (False, False)
-    moved = [s.counts.astype("float64") if s.set_name == NEW else crosswalk.estimate(s.counts, onto=NEW)
+def align(a: Side, b: Side, crosswalk: Crosswalk) -> tuple[pd.Series, pd.Series, ConstituencySet, tuple[bool, bool]]:
+    """Both sides on one set: (counts a, counts b, the set, (a estimated, b estimated)). On different sets
+    both go on the 2024 seats (the set of the side already on them); the other side is estimated onto them (its
+    total kept)."""
+    if a.cset.name == b.cset.name:
+        return a.counts.astype("float64"), b.counts.astype("float64"), a.cset, (False, False)
+    moved = [s.counts.astype("float64") if s.cset.name == NEW else crosswalk.estimate(s.counts, onto=NEW)
              for s in (a, b)]
-    return moved[0], moved[1], NEW, (a.set_name != NEW, b.set_name != NEW)
+    return moved[0], moved[1], a.cset if a.cset.name == NEW else b.cset, (a.cset.name != NEW, b.cset.name != NEW)
 
 
 def compare(a: pd.Series, b: pd.Series, population: pd.Series) -> pd.DataFrame:
@@ -53,7 +56,7 @@ def compare(a: pd.Series, b: pd.Series, population: pd.Series) -> pd.DataFrame:
     smooth_a, smooth_b = ((1 - SHRINK) * x + SHRINK * even for x in (share_a, share_b))
     return pd.DataFrame({"a": ca, "b": cb, "share_a": share_a, "share_b": share_b,
                          "difference": share_a - share_b,
-                         "per_1000_a": ca / population * 1000, "per_1000_b": cb / population * 1000,
+                         "per_1000_a": per_1000(ca, population), "per_1000_b": per_1000(cb, population),
                          "index_a": _index(ca, population), "index_b": _index(cb, population),
                          "relative": np.log2(smooth_a / smooth_b)}, index=codes)
 

@@ -1,0 +1,1 @@
+"""Drawing: the map's geometry and classes, pictures (SVG/PNG), the share card, the seat summary."""
