@@ -25,8 +25,8 @@ from geo.analysis.seat import (
 from geo.reference.datasets import attribution
 from geo.render.seat_summary import summary_png, summary_svg
 
-LOAD_HINT = ("Load a corpus of every petition with `python -m petitions.track --backfill` (final counts of every "
-             "closed and archived petition; resumable) or `python -m petitions.track --import FOLDER` (documents "
+LOAD_HINT = ("Load a corpus of every petition with `petitionmap track --backfill` (final counts of every "
+             "closed and archived petition; resumable) or `petitionmap track --import FOLDER` (documents "
              "saved in a folder); `--all-open` keeps open ones current.")
 
 

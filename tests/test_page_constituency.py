@@ -65,7 +65,7 @@ def test_selection_carries_over_from_the_map_page_url(fake_api):
 
 def test_without_a_corpus_the_page_says_how_to_load_one(fake_api):
     at = app("constituency", c="E14000602")
-    assert "python -m petitions.track --backfill" in texts(at) and "--import FOLDER" in texts(at)
+    assert "petitionmap track --backfill" in texts(at) and "--import FOLDER" in texts(at)
 
 
 def test_find_by_mp_name(fake_api):

@@ -68,4 +68,4 @@ def test_spreading_fastest_between_two_snapshots(fake_api, mirror, constituency_
 def test_one_snapshot_says_how_to_start_tracking(fake_api):
     at = app("trends", petition="239406")
     assert not at.exception
-    assert "python -m petitions.track 239406" in texts(at)
+    assert "petitionmap track 239406" in texts(at)

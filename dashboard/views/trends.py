@@ -15,7 +15,7 @@ trend = cache.trend(p.id)
 if trend is None or len(trend.snapshots) < 2:
     count = 0 if trend is None else len(trend.snapshots)
     st.info(f"{count} snapshot{'s' if count != 1 else ''} of petition {p.id} stored: a trend needs two or more. "
-            f"Start tracking it with `python -m petitions.track {p.id} --every 5m` (leave it running), or keep "
+            f"Start tracking it with `petitionmap track {p.id} --every 5m` (leave it running), or keep "
             "this page open: each live fetch is stored as a snapshot.", icon=":material/timeline:")
     ui.sync_url(petition=str(p.id))
     st.stop()
