@@ -48,7 +48,7 @@ class Settings:
         mirror = env.get(MIRROR_ENV)
         return cls(mirror=Path(mirror) if mirror else None,
                    cache=Path(env.get(CACHE_ENV) or root / "data" / "cache"),
-                   store=env.get(STORE_ENV) or str(DEFAULT_STORE if root == ROOT else root / "data" / "history.sqlite"),
+                   store=env.get(STORE_ENV) or str(root / "data" / "history.sqlite"),
                    api_base=env.get(API_BASE_ENV) or None,
                    chromium=Path(env.get(CHROMIUM_ENV) or "/usr/bin/chromium"),
                    root=root, live_every=_seconds(env.get(LIVE_ENV), 60.0))

@@ -357,13 +357,14 @@ class SQLStore:
 
         `fetched_at` defaults to now; a naive time is taken as UTC.
         """
-        return self.add_snapshot(
+        return self._add(
             petition.id, fetched_at=fetched_at or datetime.now(UTC), updated_at=petition.updated_at,
             signature_count=petition.signature_count,
             constituencies=[(c.ons_code, c.signature_count) for c in petition.constituencies],
             countries=[(c.code, c.signature_count) for c in petition.countries],
             regions=[(r.ons_code, r.signature_count) for r in petition.regions],
-            action=petition.action, state=petition.state, document=petition.raw or None, source=source)
+            action=petition.action, state=petition.state, document=petition.raw or None, source=source,
+            snapshot_id=None, facts=facts_of(petition) if petition.raw else None)  # parsed already: not again
 
     def add_snapshot(self, pid: int, *, fetched_at: datetime, updated_at: datetime | None, signature_count: int,
                      constituencies: Iterable[tuple[str, int]], countries: Iterable[tuple[str, int]] = (),
@@ -375,6 +376,16 @@ class SQLStore:
         Action and state follow the newest snapshot; a petition first seen without an action is called
         "Petition <id>" until a document names it.
         """
+        return self._add(pid, fetched_at=fetched_at, updated_at=updated_at, signature_count=signature_count,
+                         constituencies=constituencies, countries=countries, regions=regions, action=action,
+                         state=state, document=document, source=source, snapshot_id=snapshot_id,
+                         facts=_facts(document) if document else None)
+
+    def _add(self, pid: int, *, fetched_at: datetime, updated_at: datetime | None, signature_count: int,
+             constituencies: Iterable[tuple[str, int]], countries: Iterable[tuple[str, int]],
+             regions: Iterable[tuple[str, int]], action: str | None, state: str | None,
+             document: dict[str, Any] | None, source: str, snapshot_id: int | None,
+             facts: tuple[str, ...] | None) -> int | None:
         if source not in SOURCES:
             raise ValueError(f"unknown snapshot source {source!r}")
         values: dict[tuple[int, str], int] = {}
@@ -386,7 +397,6 @@ class SQLStore:
         updated = _utc_text(updated_at, timespec="auto") if updated_at else ""  # as earlier versions wrote it
         skeleton = _skeleton(document, signature_count, updated_at, values) if document else None
         total = sum(n for (kind, _), n in values.items() if kind == CONSTITUENCY)
-        facts = _facts(document) if document else None
         with self._write() as db:
             sid = self._insert(db, pid, when, updated, int(signature_count), total, values, action, state,
                                skeleton, source, snapshot_id)
