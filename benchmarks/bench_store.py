@@ -1,7 +1,8 @@
 """Benchmark the snapshot store, SQLite and PostgreSQL side by side: python -m benchmarks.bench_store
 
 - the Trends page's queries on one petition of N snapshots (default 10,000; 5-minute polls, 100 seats changing
-  per poll: 1 M changed rows), and the store's size per million changed rows;
+  per poll: 1 M changed rows), and the store's size per million changed rows; counts at 40 frames both from
+  keyframes and as before them (a seek per seat and frame in counts), in the same run;
 - the Constituency page's query, the latest count of every petition in one seat, over a corpus of 30,000
   petitions × 650 seats (SQLite; bulk-loaded through the schema, as a backfill leaves it).
 
@@ -11,18 +12,22 @@ Synthetic data generated here; medians of --repeat runs.
 from __future__ import annotations
 
 import argparse
+import copy
 import os
 import sys
 import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from benchmarks import median_ms, mirror
+from petitions import store as store_module
 from petitions.settings import current
-from petitions.store import CONSTITUENCY, SQLiteStore, SQLStore, open_store
+from petitions.store import CONSTITUENCY, SQLiteStore, SQLStore, _pack_changes, open_store
 
 CONSTITUENCIES = 650
 PID = 700143
@@ -53,6 +58,33 @@ def store_bytes(store: SQLStore) -> int:
     return sum(p.stat().st_size for p in store.path.parent.glob(store.path.name + "*"))
 
 
+def derived_bytes(store: SQLStore) -> int:
+    """Bytes of the keyframes and the packed changes (derived from counts)."""
+    if not isinstance(store, SQLiteStore):
+        return int(store._rows("SELECT pg_total_relation_size('deltas') + pg_total_relation_size('keyframes')",
+                               ())[0][0])
+    return int(store._rows("""SELECT SUM(pgsize) FROM dbstat WHERE name IN ('deltas', 'keyframes')
+                              OR name LIKE 'sqlite_autoindex_deltas%' OR name LIKE 'sqlite_autoindex_keyframes%'""",
+                           ())[0][0])
+
+
+def states_by_seeks(db: Any, pid: int, ts: list[int]) -> tuple[np.ndarray, list[int]]:
+    """SQLStore._states as the store answered before keyframes: a descending seek in counts per seat and frame
+    (constituencies only, all that counts() asks for)."""
+    frames = " UNION ALL ".join(["SELECT ? AS n, ? AS t"] * len(ts))
+    rows = db.rows(f"""WITH f (n, t) AS ({frames})
+                       SELECT f.n, pc.code_id, (SELECT c.signature_count FROM counts c
+                               WHERE c.petition_id = pc.petition_id AND c.code_id = pc.code_id
+                               AND c.t <= f.t ORDER BY c.t DESC LIMIT 1)
+                       FROM petition_codes pc JOIN codes k ON k.id = pc.code_id CROSS JOIN f
+                       WHERE pc.petition_id = ? AND k.kind = ? ORDER BY pc.code_id, f.n""",
+                   [x for i, t in enumerate(ts) for x in (i, t)] + [pid, CONSTITUENCY])
+    found = np.array([(n, k, c or 0) for n, k, c in rows], dtype="int64").reshape(-1, 3)
+    states = np.zeros((len(ts), int(found[:, 1].max(initial=0)) + 1), dtype="int64")
+    states[found[:, 0], found[:, 1]] = found[:, 2]
+    return states, [0] * len(ts)
+
+
 def trends(store: SQLStore, snapshots: int, repeat: int) -> dict[str, float]:
     """The Trends page's questions, medians in ms."""
     snaps = store.snapshots(PID)
@@ -60,9 +92,14 @@ def trends(store: SQLStore, snapshots: int, repeat: int) -> dict[str, float]:
     ids = snaps["snapshot_id"].tolist()
     frames = ids[:: max(1, len(ids) // 39)][:40]
     codes = iter(CODES * (repeat + 1))
+    before = copy.copy(store)  # the same store and connection, answering counts() as before keyframes
+    before._states = states_by_seeks  # type: ignore[method-assign]
+    pd.testing.assert_frame_equal(before.counts(PID, frames), store.counts(PID, frames))
     return {"snapshots and totals": median_ms(lambda: store.snapshots(PID), repeat),
             "stale snapshots": median_ms(lambda: store.stale_snapshots(PID), repeat),
             f"counts at {len(frames)} frames": median_ms(lambda: store.counts(PID, frames), repeat),
+            f"counts at {len(frames)} frames, before keyframes (a seek per seat)":
+                median_ms(lambda: before.counts(PID, frames), repeat),
             "growth between two snapshots": median_ms(lambda: store.growth(PID, ids[len(ids) // 3], ids[-1]), repeat),
             "one seat's history": median_ms(lambda: store.seat_counts(PID, next(codes)), repeat)}
 
@@ -115,6 +152,9 @@ def corpus(store: SQLStore, petitions: int, seed: int = 9, codes: list[str] = CO
                     [(pid, pid, int(row.sum()), int(row.sum())) for pid, row in zip(chunk, counts)])
             db.many("INSERT INTO counts (petition_id, code_id, t, signature_count) VALUES (?, ?, 1000, ?)",
                     [(pid, k, int(n)) for pid, row in zip(chunk, counts) for k, n in zip(code_ids, row) if n])
+            db.many("INSERT INTO deltas (petition_id, t, body) VALUES (?, 1000, ?)",
+                    [(pid, _pack_changes({k: int(n) for k, n in zip(code_ids, row) if n}))
+                     for pid, row in zip(chunk, counts)])
             db.many("INSERT INTO latest (code_id, petition_id, signature_count) VALUES (?, ?, ?)",
                     [(k, pid, int(n)) for pid, row in zip(chunk, counts) for k, n in zip(code_ids, row) if n])
             db.many("INSERT INTO petition_codes (petition_id, code_id) VALUES (?, ?)",
@@ -128,9 +168,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--petitions", type=int, default=30_000)
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--engines", default="sqlite,postgresql")
+    parser.add_argument("--keyframe-rows", type=int, default=store_module.KEYFRAME_ROWS,
+                        help="changed rows between keyframes (to choose the store's KEYFRAME_ROWS)")
     parser.add_argument("--page", action=argparse.BooleanOptionalAction, default=True,
                         help="time the Trends page too (needs the data mirror, PETITIONMAP_MIRROR)")
     args = parser.parse_args(argv)
+    store_module.KEYFRAME_ROWS = args.keyframe_rows
     from tests.services import throwaway_cluster
 
     results: dict[str, dict[str, str]] = {}
@@ -142,9 +185,12 @@ def main(argv: list[str] | None = None) -> int:
             rows = store.table_rows()["counts"]
             size = store_bytes(store) - empty
             out = results.setdefault(engine, {})
-            out["write one snapshot (median over the build)"] = f"{seconds / args.snapshots * 1000:.2f} ms"
+            derived = derived_bytes(store)
+            out["write one snapshot (mean over the build)"] = f"{seconds / args.snapshots * 1000:.2f} ms"
             out["changed count rows"] = f"{rows:,}"
+            out["keyframes"] = f"{store.table_rows()['keyframes']:,} (every {store_module.KEYFRAME_ROWS:,} rows)"
             out["store size per million changed rows"] = f"{size / rows * 1e6 / 1e6:.0f} MB"
+            out["  of which keyframes and packed changes"] = f"{derived / rows:.0f} MB ({derived / size:.0%})"
             for name, ms in trends(store, args.snapshots, args.repeat).items():
                 out[f"Trends, {args.snapshots:,} snapshots: {name}"] = f"{ms:.1f} ms"
             if args.page and current().mirror:

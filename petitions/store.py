@@ -21,6 +21,8 @@ import json
 import re
 import sqlite3
 import threading
+import zlib
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -156,6 +158,28 @@ CREATE TABLE IF NOT EXISTS code_sums (          -- Σ over every petition of its
 """
 SQLITE_SCHEMA += SEAT_TABLES
 POSTGRES_SCHEMA += SEAT_TABLES
+
+# Derived from counts (rebuilt on opening a store written before them, see SQLStore._ensure_keyframes), written by
+# the transaction that writes the snapshot. counts is ordered by code (one seat's history is one range); these
+# hold the same changes in time order, packed, so a petition's counts at any snapshot are one keyframe (every
+# count at a snapshot) plus the few packed changes after it: a handful of rows instead of a seek per seat.
+KEYFRAME_TABLES = """
+CREATE TABLE IF NOT EXISTS deltas (             -- one row per snapshot that changed a count
+    petition_id BIGINT NOT NULL,
+    t BIGINT NOT NULL,
+    body {blob} NOT NULL,           -- zlib of int32 code ids then int32 counts: that snapshot's count rows
+    PRIMARY KEY (petition_id, t)
+);
+CREATE TABLE IF NOT EXISTS keyframes (          -- once KEYFRAME_ROWS changes follow the previous keyframe
+    petition_id BIGINT NOT NULL,
+    t BIGINT NOT NULL,
+    body {blob} NOT NULL,           -- zlib of int32 counts indexed by code id: every count at snapshot t
+    PRIMARY KEY (petition_id, t)
+);
+"""
+SQLITE_SCHEMA += KEYFRAME_TABLES.format(blob="BLOB")
+POSTGRES_SCHEMA += KEYFRAME_TABLES.format(blob="BYTEA")
+KEYFRAME_ROWS = 2_000  # changed rows between keyframes: what one frame reads at most (see bench_store)
 _SEP = "\x1f"
 
 
@@ -425,10 +449,11 @@ class SQLStore:
         after = db.one("SELECT MIN(t) FROM snapshots WHERE petition_id = ? AND t > ?", (pid, t))
         t_before = None if before is None or before[0] is None else int(before[0])
         t_after = None if after is None or after[0] is None else int(after[0])
-        previous, kinds = self._state(db, pid, t_before) if t_before is not None else ({}, {})
-        kinds |= {ids[key]: key[0] for key in values}
+        previous, since = self._state(db, pid, t_before) if t_before is not None else ({}, 0)
         changes = {k: n for k, n in new.items() if previous.get(k, 0) != n}
         changes |= {k: 0 for k, n in previous.items() if n and k not in new}
+        kinds = {ids[key]: key[0] for key in values}
+        kinds |= self._kinds_of(db, [k for k in changes if k not in kinds])
         changed = sum(1 for k in changes if kinds[k] == CONSTITUENCY)
         row = db.row(f"""INSERT INTO snapshots ({'id, ' if snapshot_id else ''}petition_id, t, fetched_at, updated_at,
                          signature_count, constituency_total, source, changed, has_document)
@@ -439,6 +464,11 @@ class SQLStore:
         sid = int(row[0])
         db.many("INSERT INTO counts (petition_id, code_id, t, signature_count) VALUES (?, ?, ?, ?)",
                 [(pid, k, t, n) for k, n in changes.items()])
+        if changes:
+            db.run("INSERT INTO deltas (petition_id, t, body) VALUES (?, ?, ?)", (pid, t, _pack_changes(changes)))
+        if since + len(changes) >= KEYFRAME_ROWS:
+            db.run("INSERT INTO keyframes (petition_id, t, body) VALUES (?, ?, ?)",
+                   (pid, t, _pack_vector(previous | changes)))
         db.many("INSERT INTO petition_codes (petition_id, code_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
                 [(pid, k) for k in new if k not in previous])
         if t_after is not None:
@@ -459,16 +489,23 @@ class SQLStore:
         own = dict(db.rows(f"""SELECT code_id, signature_count FROM counts WHERE petition_id = ? AND t = ?
                               AND code_id IN ({','.join('?' * len(changes))})""",
                            (pid, t_next, *changes))) if changes else {}
+        packed = db.one("SELECT body FROM deltas WHERE petition_id = ? AND t = ?", (pid, t_next))
+        rows = dict(zip(*(a.tolist() for a in _unpack_changes(packed[0])))) if packed else {}
         for k, n in changes.items():
             value = own.get(k, previous.get(k, 0))  # what the later snapshot holds
             if value == n:
                 db.run("DELETE FROM counts WHERE petition_id = ? AND code_id = ? AND t = ?", (pid, k, t_next))
+                rows.pop(k, None)
             else:
                 db.run("""INSERT INTO counts (petition_id, code_id, t, signature_count) VALUES (?, ?, ?, ?)
                           ON CONFLICT (petition_id, code_id, t)
                           DO UPDATE SET signature_count = excluded.signature_count""",
                        (pid, k, t_next, value))
-        if changes:
+                rows[k] = value
+        if changes:  # the later snapshot's packed rows follow (its keyframe, if any, holds the same counts still)
+            db.run("DELETE FROM deltas WHERE petition_id = ? AND t = ?", (pid, t_next))
+            if rows:
+                db.run("INSERT INTO deltas (petition_id, t, body) VALUES (?, ?, ?)", (pid, t_next, _pack_changes(rows)))
             db.run("""UPDATE snapshots SET changed = (SELECT COUNT(*) FROM counts c JOIN codes k ON k.id = c.code_id
                       WHERE c.petition_id = ? AND c.t = ? AND k.kind = ?) WHERE petition_id = ? AND t = ?""",
                    (pid, t_next, CONSTITUENCY, pid, t_next))
@@ -510,14 +547,61 @@ class SQLStore:
             known.update(found)
         return known  # type: ignore[return-value]
 
-    def _state(self, db: _DB, pid: int, t: int) -> tuple[dict[int, int], dict[int, int]]:
-        """Every code's count at order key t (codes never seen are absent, i.e. zero), and each code's kind."""
-        rows = db.rows("""SELECT pc.code_id, k.kind, (SELECT c.signature_count FROM counts c
-                                   WHERE c.petition_id = pc.petition_id AND c.code_id = pc.code_id AND c.t <= ?
-                                   ORDER BY c.t DESC LIMIT 1)
-                          FROM petition_codes pc JOIN codes k ON k.id = pc.code_id
-                          WHERE pc.petition_id = ?""", (t, pid))
-        return ({int(k): int(n) for k, _, n in rows if n is not None}, {int(k): int(kind) for k, kind, _ in rows})
+    def _state(self, db: _DB, pid: int, t: int) -> tuple[dict[int, int], int]:
+        """Every non-zero count at order key t by code id, and how many changed rows follow its keyframe."""
+        states, since = self._states(db, pid, [t])
+        held = np.flatnonzero(states[0])
+        return dict(zip(held.tolist(), states[0][held].tolist())), since[0]
+
+    def _states(self, db: _DB, pid: int, ts: Sequence[int]) -> tuple[np.ndarray, list[int]]:
+        """A petition's counts at each order key of `ts` (a row each, a column per code id; zero where it never
+        counted), from the newest keyframe at or before each and the packed changes after it; and how many
+        changed rows each lies after its keyframe."""
+        keys = [int(r[0]) for r in db.rows("SELECT t FROM keyframes WHERE petition_id = ? ORDER BY t", (pid,))]
+        groups: dict[int | None, list[int]] = {}  # keyframe → the positions in ts it serves, oldest first
+        for i in sorted(range(len(ts)), key=lambda i: ts[i]):
+            at = bisect_right(keys, ts[i])
+            groups.setdefault(keys[at - 1] if at else None, []).append(i)
+        bases = [t for t in groups if t is not None]
+        vectors = {int(t): _unpack_vector(body) for t, body in db.rows(
+            f"SELECT t, body FROM keyframes WHERE petition_id = ? AND t IN ({','.join('?' * len(bases))})",
+            (pid, *bases))} if bases else {}
+        states: list[np.ndarray] = [np.zeros(0, dtype="int64")] * len(ts)
+        since = [0] * len(ts)
+        for base, members in groups.items():
+            changes = [(int(t), *_unpack_changes(body)) for t, body in db.rows(
+                "SELECT t, body FROM deltas WHERE petition_id = ? AND t > ? AND t <= ? ORDER BY t",
+                (pid, -(2 ** 62) if base is None else base, ts[members[-1]]))]
+            start = vectors.get(base, np.zeros(0, dtype="int64"))  # before the first keyframe: from nothing
+            state = np.zeros(max([len(start)] + [int(ids[-1]) + 1 for _, ids, _ in changes if len(ids)]),
+                             dtype="int64")
+            state[:len(start)] = start
+            done = applied = 0
+            for i in members:
+                while done < len(changes) and changes[done][0] <= ts[i]:
+                    _, ids, counts = changes[done]
+                    state[ids] = counts
+                    applied += len(ids)
+                    done += 1
+                states[i], since[i] = state.copy(), applied
+        out = np.zeros((len(ts), max((len(s) for s in states), default=0)), dtype="int64")
+        for i, state in enumerate(states):
+            out[i, :len(state)] = state
+        return out, since
+
+    def _kinds_of(self, db: _DB, ids: Sequence[int]) -> dict[int, int]:
+        """Each code id's kind (cached once committed)."""
+        kinds = {k: self._kinds[k] for k in ids if k in self._kinds}
+        missing = [k for k in ids if k not in kinds]
+        for i in range(0, len(missing), 500):
+            chunk = missing[i:i + 500]
+            found = {int(k): int(kind) for k, kind in
+                     db.rows(f"SELECT id, kind FROM codes WHERE id IN ({','.join('?' * len(chunk))})", chunk)}
+            kinds |= found
+            pending = set(db.pending.values())  # a code of an open transaction may yet be rolled back
+            with self._lock:
+                self._kinds.update({k: v for k, v in found.items() if k not in pending})
+        return kinds
 
     # --- importing ----------------------------------------------------------------------------------
     def import_folder(self, folder: str | Path) -> int:
@@ -578,11 +662,10 @@ class SQLStore:
             t = int(snap[0])
             body = db.one("SELECT body FROM documents WHERE petition_id = ? AND t <= ? ORDER BY t DESC LIMIT 1",
                           (pid, t))
-            values = {(int(kind), code): int(n) for kind, code, n in db.rows(
-                """SELECT k.kind, k.code, (SELECT c.signature_count FROM counts c WHERE c.petition_id = pc.petition_id
-                                           AND c.code_id = pc.code_id AND c.t <= ? ORDER BY c.t DESC LIMIT 1)
-                   FROM petition_codes pc JOIN codes k ON k.id = pc.code_id WHERE pc.petition_id = ?""", (t, pid))
-                if n is not None}
+            state = self._states(db, pid, [t])[0][0]
+            values = {(int(kind), code): int(state[k]) if k < len(state) else 0 for k, kind, code in db.rows(
+                """SELECT k.id, k.kind, k.code FROM petition_codes pc JOIN codes k ON k.id = pc.code_id
+                   WHERE pc.petition_id = ?""", (pid,))}
         if body is None:
             return None
         updated = datetime.fromisoformat(snap[3]) if snap[3] else None
@@ -614,28 +697,18 @@ class SQLStore:
         if len(ids) > MAX_FRAMES:
             raise ValueError(f"counts of at most {MAX_FRAMES} snapshots at once, not {len(ids)}")
         columns = ["snapshot_id", "fetched_at", name, "signature_count"]
-        states: list[tuple[Any, ...]] = []
         with self._read() as db:
             snaps = db.rows(f"""SELECT id, t, fetched_at FROM snapshots WHERE petition_id = ?
                                AND id IN ({','.join('?' * len(ids))}) ORDER BY t""", (pid, *ids)) if ids else []
             codes = dict(db.rows("""SELECT k.id, k.code FROM petition_codes pc JOIN codes k ON k.id = pc.code_id
                                     WHERE pc.petition_id = ? AND k.kind = ?""", (pid, kind)))
-            if snaps and codes:
-                # One statement: a descending seek per code and frame, code by code (each code's frames read
-                # neighbouring index pages: twice as fast as frame by frame).
-                frames = " UNION ALL ".join(["SELECT ? AS n, ? AS t"] * len(snaps))
-                states = db.rows(f"""WITH f (n, t) AS ({frames})
-                                     SELECT (SELECT c.signature_count FROM counts c
-                                             WHERE c.petition_id = pc.petition_id AND c.code_id = pc.code_id
-                                             AND c.t <= f.t ORDER BY c.t DESC LIMIT 1)
-                                     FROM petition_codes pc JOIN codes k ON k.id = pc.code_id CROSS JOIN f
-                                     WHERE pc.petition_id = ? AND k.kind = ? ORDER BY pc.code_id, f.n""",
-                                 [x for i, (_, t, _) in enumerate(snaps) for x in (i, t)] + [pid, kind])
-        if not snaps or not codes:
-            return self._frame_of([], columns, dates=["fetched_at"])
-        names = np.array([codes[k] for k in sorted(codes)], dtype=object)
+            if not snaps or not codes:
+                return self._frame_of([], columns, dates=["fetched_at"])
+            states = self._states(db, pid, [int(r[1]) for r in snaps])[0]
+        code_ids = np.array(sorted(codes), dtype="int64")
+        names = np.array([codes[k] for k in code_ids.tolist()], dtype=object)
         order = np.argsort(names, kind="stable")  # in code order
-        values = np.array([n or 0 for (n,) in states], dtype="int64").reshape(len(names), len(snaps)).T[:, order]
+        values = _columns(states, code_ids)[:, order]
         frame = pd.DataFrame({"snapshot_id": np.repeat([r[0] for r in snaps], len(order)),
                               "fetched_at": np.repeat(np.array([r[2] for r in snaps], dtype=object), len(order)),
                               name: np.tile(names[order], len(snaps)), "signature_count": values.ravel()})
@@ -661,16 +734,13 @@ class SQLStore:
         with self._read() as db:
             found = dict(db.rows("SELECT id, t FROM snapshots WHERE petition_id = ? AND id IN (?, ?)",
                                  (pid, int(start), int(end))))
-            rows = db.rows("""
-                SELECT k.code,
-                       COALESCE((SELECT c.signature_count FROM counts c WHERE c.petition_id = pc.petition_id
-                                 AND c.code_id = pc.code_id AND c.t <= ? ORDER BY c.t DESC LIMIT 1), 0),
-                       COALESCE((SELECT c.signature_count FROM counts c WHERE c.petition_id = pc.petition_id
-                                 AND c.code_id = pc.code_id AND c.t <= ? ORDER BY c.t DESC LIMIT 1), 0)
-                FROM petition_codes pc JOIN codes k ON k.id = pc.code_id AND k.kind = ?
-                WHERE pc.petition_id = ? ORDER BY k.code""",
-                (found.get(int(start), -1), found.get(int(end), -1), CONSTITUENCY, pid)) \
-                if int(start) in found and int(end) in found else []
+            rows: list[tuple[Any, ...]] = []
+            if int(start) in found and int(end) in found:
+                codes = db.rows("""SELECT k.id, k.code FROM petition_codes pc JOIN codes k ON k.id = pc.code_id
+                                   AND k.kind = ? WHERE pc.petition_id = ? ORDER BY k.code""", (CONSTITUENCY, pid))
+                states = _columns(self._states(db, pid, [int(found[int(start)]), int(found[int(end)])])[0],
+                                  np.array([k for k, _ in codes], dtype="int64"))
+                rows = [(code, int(a), int(b)) for (_, code), a, b in zip(codes, states[0], states[1])]
         frame = pd.DataFrame(rows, columns=["ons_code", "count_from", "count_to"])
         frame["growth"] = frame["count_to"] - frame["count_from"]
         return frame.astype({"count_from": "int64", "count_to": "int64", "growth": "int64"})
@@ -754,7 +824,7 @@ class SQLStore:
 
     def table_rows(self) -> dict[str, int]:
         """Rows per table (for benchmarks and the tracker's summary)."""
-        tables = ("petitions", "snapshots", "counts", "documents", "codes", "latest")
+        tables = ("petitions", "snapshots", "counts", "documents", "codes", "latest", "deltas", "keyframes")
         return {name: int(self._rows(f"SELECT COUNT(*) FROM {name}", ())[0][0]) for name in tables}
 
     # --- the seat profile's tables (petition facts, per-code sums) -----------------------------------------
@@ -790,11 +860,12 @@ class SQLStore:
             self._fill_seat_tables(db)
 
     def _ensure_seat_tables(self) -> None:
-        if self.get_meta(_SEAT_META) == "1":
+        if self.get_meta(_SEAT_META) == "1" and self.get_meta(_KEYFRAME_META) == "1":
             return
         with self._write() as db:
             if not db.sqlite:
                 db.run("SELECT pg_advisory_xact_lock(7003143)")  # one process fills them
+            self._ensure_keyframes(db)
             if db.one("SELECT value FROM meta WHERE key = ?", (_SEAT_META,)):
                 return  # another process got here first
             for statement in SEAT_TABLES.split(";"):
@@ -816,6 +887,41 @@ class SQLStore:
             facts = _facts(saved[0]) if saved else None
             if facts is not None and snap is not None:
                 self._put_facts(db, int(pid), facts, str(snap[1]), str(snap[0]))
+
+    def rebuild_keyframes(self) -> None:
+        """Rebuild the packed changes and keyframes of every petition from its count rows (they are derived)."""
+        with self._write() as db:
+            self._fill_keyframes(db)
+
+    def _ensure_keyframes(self, db: _DB) -> None:
+        """Give a store written before keyframes its packed changes and keyframes, once (idempotent)."""
+        if db.one("SELECT value FROM meta WHERE key = ?", (_KEYFRAME_META,)):
+            return  # another process got here first
+        for statement in KEYFRAME_TABLES.format(blob="BLOB" if db.sqlite else "BYTEA").split(";"):
+            if statement.strip():
+                db.run(statement)
+        self._fill_keyframes(db)
+        db.run("INSERT INTO meta (key, value) VALUES (?, '1')", (_KEYFRAME_META,))
+
+    def _fill_keyframes(self, db: _DB) -> None:
+        db.run("DELETE FROM deltas")
+        db.run("DELETE FROM keyframes")
+        for (pid,) in db.rows("SELECT id FROM petitions ORDER BY id", ()):
+            rows = np.array(db.rows("""SELECT t, code_id, signature_count FROM counts WHERE petition_id = ?
+                                       ORDER BY t, code_id""", (int(pid),)), dtype="int64").reshape(-1, 3)
+            starts = np.flatnonzero(np.diff(rows[:, 0], prepend=-1)) if len(rows) else np.zeros(0, dtype="int64")
+            state: dict[int, int] = {}
+            since = 0
+            for first, end in zip(starts.tolist(), [*starts[1:].tolist(), len(rows)]):
+                changes = dict(zip(rows[first:end, 1].tolist(), rows[first:end, 2].tolist()))
+                t = int(rows[first, 0])
+                state |= changes
+                db.run("INSERT INTO deltas (petition_id, t, body) VALUES (?, ?, ?)", (pid, t, _pack_changes(changes)))
+                since += len(changes)
+                if since >= KEYFRAME_ROWS:
+                    db.run("INSERT INTO keyframes (petition_id, t, body) VALUES (?, ?, ?)",
+                           (pid, t, _pack_vector(state)))
+                    since = 0
 
     def _add_code_sums(self, db: _DB, deltas: dict[int, int]) -> None:
         """Keep code_sums equal to Σ latest counts: add each code's change (in code order, so that two
@@ -1109,6 +1215,7 @@ Store = open_store  # the name earlier versions used
 
 FACT_COLUMNS = ["petition_id", "title", "parliament", "states", "departments", "topics", "updated_at"]
 _SEAT_META = "seat_tables"  # set once a store's petition_facts and code_sums have been filled
+_KEYFRAME_META = "keyframes"  # set once a store's deltas and keyframes have been built
 
 
 def facts_of(p: Petition) -> tuple[str, str, str, str, str]:
@@ -1143,6 +1250,35 @@ def _region_values(doc: dict[str, Any]) -> dict[tuple[int, str], int]:
             key = (REGION, _norm(REGION, entry.get("ons_code")))
             out[key] = out.get(key, 0) + int(entry.get("signature_count") or 0)
     return out
+
+
+def _columns(states: np.ndarray, code_ids: np.ndarray) -> np.ndarray:
+    """The columns of `states` (rows of counts by code id) for `code_ids`; zero beyond a row's end."""
+    out = np.zeros((len(states), len(code_ids)), dtype="int64")
+    inside = code_ids < states.shape[1]
+    out[:, inside] = states[:, code_ids[inside]]
+    return out
+
+
+def _pack_changes(changes: Mapping[int, int]) -> bytes:
+    ids = np.fromiter(sorted(changes), dtype="<i4", count=len(changes))
+    return zlib.compress(ids.tobytes() + np.array([changes[k] for k in ids.tolist()], dtype="<i4").tobytes(), 1)
+
+
+def _unpack_changes(body: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """A deltas row's code ids and counts."""
+    pairs = np.frombuffer(zlib.decompress(body), dtype="<i4")
+    return pairs[:len(pairs) // 2], pairs[len(pairs) // 2:]
+
+
+def _pack_vector(values: Mapping[int, int]) -> bytes:
+    vector = np.zeros(max(values, default=-1) + 1, dtype="<i4")
+    vector[list(values)] = list(values.values())
+    return zlib.compress(vector.tobytes(), 1)
+
+
+def _unpack_vector(body: bytes) -> np.ndarray:
+    return np.frombuffer(zlib.decompress(body), dtype="<i4")
 
 
 def _api_time(value: datetime) -> str:
