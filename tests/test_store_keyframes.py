@@ -35,8 +35,8 @@ def write(store, pid: int, snapshots: int, seed: int = 1, order: list[int] | Non
             counts[EMPTIED] = 0
         seats = [*counts.items(), (STILL, 7)] + ([(LATE, i)] if i >= 20 else [])
         total = sum(n for _, n in seats)
-        polls.append(dict(fetched_at=datetime(2025, 3, 1, tzinfo=UTC) + timedelta(minutes=5 * i), signature_count=total + 3,
-                          constituencies=seats, countries=[("GB", total), ("FR", i % 3)]))
+        polls.append(dict(fetched_at=datetime(2025, 3, 1, tzinfo=UTC) + timedelta(minutes=5 * i),
+                          signature_count=total + 3, constituencies=seats, countries=[("GB", total), ("FR", i % 3)]))
     for i in order if order is not None else range(snapshots):
         poll = polls[i]
         store.add_snapshot(pid, updated_at=poll["fetched_at"], action="Synthetic", state="open", **poll)
@@ -93,12 +93,14 @@ def test_counts_at_every_snapshot_equal_the_count_rows(store_url):
         pd.testing.assert_frame_equal(answered(store, 1, ids, kind), direct(store, 1, ids, kind), check_dtype=False)
     still = store.counts(1, ids[:MAX_FRAMES])
     assert still[still["ons_code"] == STILL]["signature_count"].eq(7).all()
-    assert store.counts(1, ids[24:26]).set_index(["snapshot_id", "ons_code"])["signature_count"].loc[ids[25], EMPTIED] == 0
+    emptied = store.counts(1, ids[24:26]).set_index(["snapshot_id", "ons_code"])["signature_count"]
+    assert emptied.loc[ids[24], EMPTIED] > 0 and emptied.loc[ids[25], EMPTIED] == 0
     assert store.seat_counts(1, LATE)["signature_count"].tolist() == [0] * 20 + list(range(20, 60))
     for a, b in [(0, at[0]), (at[0], at[1]), (at[1] + 1, at[-1] + 2), (3, 59)]:  # growth: any two snapshots
         both = direct(store, 1, [ids[a], ids[b]]).pivot(index="code", columns="snapshot_id", values="signature_count")
         grown = store.growth(1, ids[a], ids[b]).set_index("ons_code")
-        assert grown["count_from"].to_dict() == both[ids[a]].to_dict() and grown["count_to"].to_dict() == both[ids[b]].to_dict()
+        assert grown["count_from"].to_dict() == both[ids[a]].to_dict()
+        assert grown["count_to"].to_dict() == both[ids[b]].to_dict()
     assert_keyframes_hold_their_snapshots(store, 1)
 
 
@@ -152,7 +154,8 @@ def test_a_store_written_before_keyframes_gets_them_on_opening(store_url, mirror
     store.import_folder(mirror / "petitions" / "241584")
     tables = {name: store._rows(f"SELECT petition_id, t, body FROM {name} ORDER BY petition_id, t", ())
               for name in ("deltas", "keyframes")}
-    answers = {pid: store.counts(pid, store.snapshots(pid)["snapshot_id"].tolist()[-MAX_FRAMES:]) for pid in (1, 241584)}
+    answers = {pid: store.counts(pid, store.snapshots(pid)["snapshot_id"].tolist()[-MAX_FRAMES:])
+               for pid in (1, 241584)}
     with store._write() as db:  # as today's main branch leaves a store: no keyframes, no packed changes
         db.run("DROP TABLE deltas")
         db.run("DROP TABLE keyframes")
@@ -167,5 +170,6 @@ def test_a_store_written_before_keyframes_gets_them_on_opening(store_url, mirror
         reopened.close()
     reopened = open_store(store_url)
     reopened.rebuild_keyframes()
-    assert reopened._rows("SELECT petition_id, t, body FROM keyframes ORDER BY petition_id, t", ()) == tables["keyframes"]
+    rebuilt = reopened._rows("SELECT petition_id, t, body FROM keyframes ORDER BY petition_id, t", ())
+    assert rebuilt == tables["keyframes"]
     assert reopened.integrity() == "ok"
