@@ -17,6 +17,7 @@ from petitions.model import read_petition_file
 from petitions.store import MAX_FRAMES, HistoryStore, PostgresStore, SQLiteStore, open_store
 from tests.conftest import ROOT
 from tests.legacy_store import LegacyStore
+from tests.test_store_keyframes import answered, assert_keyframes_hold_their_snapshots, direct
 
 WRITER = r"""
 import sys, random
@@ -87,7 +88,9 @@ def test_postgres_url_opens_postgres(postgres_server):
 def test_import_folder_is_idempotent(store, mirror):
     folder = mirror / "petitions" / "241584"
     assert store.import_folder(folder) == 8
+    rows = store.table_rows()
     assert store.import_folder(folder) == 0
+    assert store.table_rows() == rows and rows["keyframes"] > 0  # nothing written twice, keyframes included
     snaps = store.snapshots(241584)
     assert len(snaps) == 8 and snaps["fetched_at"].is_monotonic_increasing
     newest = read_petition_file(folder / "2019-04-01T1207.json")
@@ -315,6 +318,10 @@ def test_sigkill_during_writes_leaves_only_whole_sweeps(store_url):
     totals = nine.set_index("snapshot_id").loc[sample, "constituency_total"]
     assert (counts["size"] == 650).all() and counts["sum"].tolist() == totals.tolist()
     assert store.petitions().set_index("id").loc[9, "snapshots"] == len(nine)
+    # the keyframes and packed changes were written with their snapshots, or not at all
+    assert store.table_rows()["keyframes"] > 0
+    pd.testing.assert_frame_equal(answered(store, 9, sample), direct(store, 9, sample), check_dtype=False)
+    assert_keyframes_hold_their_snapshots(store, 9)
 
 
 def test_concurrent_writers_and_a_reader(store_url, petition_files):
