@@ -179,7 +179,7 @@ CREATE TABLE IF NOT EXISTS keyframes (          -- once KEYFRAME_ROWS changes fo
 """
 SQLITE_SCHEMA += KEYFRAME_TABLES.format(blob="BLOB")
 POSTGRES_SCHEMA += KEYFRAME_TABLES.format(blob="BYTEA")
-KEYFRAME_ROWS = 2_000  # changed rows between keyframes: what one frame reads at most (see bench_store)
+KEYFRAME_ROWS = 1_000  # changed rows between keyframes: what one frame reads at most (chosen in bench_store)
 _SEP = "\x1f"
 
 
