@@ -4,7 +4,9 @@
   per poll: 1 M changed rows), and the store's size per million changed rows; counts at 40 frames both from
   keyframes and as before them (a seek per seat and frame in counts), in the same run;
 - the Constituency page's query, the latest count of every petition in one seat, over a corpus of 30,000
-  petitions × 650 seats (SQLite; bulk-loaded through the schema, as a backfill leaves it).
+  petitions × 650 seats (SQLite; bulk-loaded through the schema, as a backfill leaves it);
+- the Browse page offline over 30,000 petitions: the store's listing facts and one page of the list, and as
+  before, parsing every stored document (timed on --documents real documents, scaled to the corpus).
 
 Synthetic data generated here; medians of --repeat runs.
 """
@@ -162,12 +164,50 @@ def corpus(store: SQLStore, petitions: int, seed: int = 9, codes: list[str] = CO
     return time.perf_counter() - began
 
 
+def listing_corpus(store: SQLStore, petitions: int, seed: int = 11) -> None:
+    """Bulk-load `petitions` petitions' rows and listing facts (as add() leaves them), half open, a third archived."""
+    rng = np.random.default_rng(seed)
+    totals = rng.integers(1, 200_000, petitions)
+    words = np.array(["climate", "schools", "prison", "tax", "NHS", "trains", "energy", "housing"])
+    with store._write() as db:
+        db.many("""INSERT INTO petitions (id, action, state, snapshots, latest_t, latest_snapshot, latest_total,
+                   latest_constituency_total, last_fetched, last_updated, latest_source)
+                   VALUES (?, ?, ?, 1, 1000, ?, ?, ?, '2020-01-01T00:00:00+00:00', '', 'api')""",
+                [(pid, f"Petition {pid}", "open" if pid % 2 else "closed", pid, int(n), int(n))
+                 for pid, n in zip(range(1, petitions + 1), totals)])
+        db.many("""INSERT INTO petition_facts (petition_id, title, parliament, states, departments, topics,
+                   updated_at, fetched_at, background, lists, archived) VALUES (?, ?, '2024–', ?, '', '',
+                   '2020-01-01T00:00:00+00:00', '2020-01-01T00:00:00+00:00', ?, ?, ?)""",
+                [(pid, f"Petition {pid} on {' and '.join(rng.choice(words, 2))}", "open" if pid % 2 else "closed",
+                  f"We ask the Government about {' and '.join(rng.choice(words, 3))}. " * 6,
+                  "\x1f".join(["all", "open" if pid % 2 else "closed"] + (["with_response"] if pid % 5 == 0 else [])),
+                  int(pid % 3 == 0)) for pid in range(1, petitions + 1)])
+
+
+def offline_browse(folder: Path, petitions: int, documents: int, repeat: int) -> tuple[float, float, float]:
+    """The Browse page offline (SQLite): ms to parse every stored document as before (scaled from `documents`),
+    ms for the store's listing facts plus one page, and plus a search."""
+    from benchmarks.bench_seat import parse_ms_per_document
+    from petitions.offline import offline_list
+
+    before = parse_ms_per_document(folder, documents, max(1, repeat // 5)) * petitions
+    store = open_store(folder / "listing.sqlite")
+    listing_corpus(store, petitions)
+    assert len(offline_list(store.listing(), "open")[0]) == 50
+    page = median_ms(lambda: offline_list(store.listing(), "open", "", 2), repeat)
+    search = median_ms(lambda: offline_list(store.listing(), "all", "climate prison", 1), repeat)
+    store.close()
+    return before, page, search
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_store", description=__doc__.splitlines()[0])
     parser.add_argument("--snapshots", type=int, default=10_000)
     parser.add_argument("--petitions", type=int, default=30_000)
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--engines", default="sqlite,postgresql")
+    parser.add_argument("--documents", type=int, default=300,
+                        help="documents parsed to time the Browse page's old offline path")
     parser.add_argument("--keyframe-rows", type=int, default=store_module.KEYFRAME_ROWS,
                         help="changed rows between keyframes (to choose the store's KEYFRAME_ROWS)")
     parser.add_argument("--page", action=argparse.BooleanOptionalAction, default=True,
@@ -203,6 +243,13 @@ def main(argv: list[str] | None = None) -> int:
         ms = median_ms(lambda: store.latest_counts_for(next(codes)), args.repeat)
         results["sqlite"][f"latest counts in one seat, {args.petitions:,} petitions × 650 seats"] = \
             f"{ms:.1f} ms (corpus loaded in {seconds:.0f} s)"
+        store.close()
+        if current().mirror:
+            before, page, search = offline_browse(Path(tmp), args.petitions, args.documents, args.repeat)
+            key = f"Browse offline, {args.petitions:,} petitions"
+            results["sqlite"][f"{key}: every document parsed (before)"] = f"{before:,.0f} ms"
+            results["sqlite"][f"{key}: listing facts + one page"] = f"{page:.0f} ms"
+            results["sqlite"][f"{key}: listing facts + a search"] = f"{search:.0f} ms"
     print(f"{'':74} " + "  ".join(f"{e:>12}" for e in results))
     keys = list(dict.fromkeys(k for r in results.values() for k in r))
     for key in keys:

@@ -133,19 +133,16 @@ def petition_list(state: str, q: str, page: int, archived: bool) -> ListPage:
 
 
 @st.cache_data(ttl=60, show_spinner=False)
-def known_petitions() -> list[tuple[Petition, str]]:
-    """Every petition the app has stored (the snapshot store) or can read offline (the mirror)."""
-    found: dict[int, tuple[Petition, str]] = {p.id: (p, "local mirror") for p in offline.mirror_documents()}
-    history = store()
-    if history is not None:
+def listing() -> pd.DataFrame:
+    """Every petition held, as the official list filters it: the store's facts and latest totals (no document
+    parsed; the store seeds itself from the mirror), or the mirror's documents when there is no store."""
+    saved = store()
+    if saved is not None:
         try:
-            for pid in history.petitions()["id"]:
-                saved = history.latest_document(int(pid))
-                if saved is not None:
-                    found[int(pid)] = (parse_petition(saved[0]), "saved by this app")
-        except store_errors(PetitionError):  # a locked or broken store: the mirror's petitions only
+            return saved.listing()
+        except store_errors():  # a locked or broken store: the mirror's petitions only
             pass
-    return list(found.values())
+    return offline.listing_facts(offline.mirror_documents())
 
 
 @st.cache_data(ttl=60, show_spinner=False)
@@ -168,7 +165,7 @@ def refused() -> list[str]:
 
 def offline_list(state: str, q: str, page: int, archived: bool = False) -> tuple[list[ListItem], int]:
     """The petition list from what is held locally (mirror, store and saved list pages), with the live filters."""
-    return offline.offline_list([p for p, _ in known_petitions()], state, q, page, archived, saved_lists())
+    return offline.offline_list(listing(), state, q, page, archived, saved_lists())
 
 
 @st.cache_data(ttl=60, show_spinner=False)

@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from petitions.api import ListItem, parse_list
+import pandas as pd
+
+from petitions.api import STATES, ListItem, parse_list
 from petitions.model import (
     GENERAL_ELECTIONS,
     Petition,
@@ -21,6 +23,7 @@ from petitions.model import (
     read_petition_file,
 )
 from petitions.settings import current
+from petitions.store import LISTING_COLUMNS, listing_frame
 
 _SNAPSHOT_NAME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{4}\.json$")
 
@@ -148,26 +151,44 @@ PAGE_SIZE = 50  # the official list endpoint's page size
 CURRENT_PARLIAMENT = parliament_of(GENERAL_ELECTIONS[-1])
 
 
-def offline_list(petitions: list[Petition], state: str = "open", q: str = "", page: int = 1,
-                 archived: bool = False, lists: Sequence[SavedList] = ()) -> tuple[list[ListItem], int]:
-    """The list endpoint's filters (state, words of q, archived) and paging over petitions held locally:
-    whole documents, and the petitions of saved list pages (which the site found for their query).
+def offline_list(facts: pd.DataFrame, state: str = "open", q: str = "", page: int = 1, archived: bool = False,
+                 lists: Sequence[SavedList] = ()) -> tuple[list[ListItem], int]:
+    """The list endpoint's filters (state, words of q, archived) and paging over petitions held locally: their
+    facts (HistoryStore.listing, or listing_facts of documents), and the petitions of saved list pages (which the
+    site found for their query).
 
     Returns one page of items, most signed first, and the number of the last page.
     """
     words = [w for w in q.lower().split() if w]
     found = {pid for s in lists if s.q == " ".join(words) and s.archived == archived for pid in
              (p.id for p in s.petitions)}
-    pool: dict[int, tuple[Petition, bool]] = {}
+    pool: dict[int, tuple[Any, ...]] = {}
     for s in lists:  # a saved page says whether its petitions are in the archive
-        pool.update({p.id: (p, s.archived) for p in s.petitions})
-    pool.update({p.id: (p, is_archived(p)) for p in petitions})  # whole documents win over list entries
-    matched = [p for p, old in pool.values() if old == archived and _in_state(p, state)
-               and (p.id in found or all(w in f"{p.action} {p.background}".lower() for w in words))]
-    matched.sort(key=lambda p: -p.signature_count)
+        pool.update({int(r[0]): (*r[:5], s.archived, r[6]) for r in _rows(listing_facts(s.petitions))})
+    pool.update({int(r[0]): r for r in _rows(facts)})  # whole documents win over list entries
+    matched = [ListItem(int(pid), action, state_, int(count), bool(old))
+               for pid, action, background, state_, under, old, count in pool.values()
+               if bool(old) == archived and state in under
+               and (pid in found or all(w in f"{action} {background}".lower() for w in words))]
+    matched.sort(key=lambda i: (-i.signature_count, i.id))
     last = max(1, -(-len(matched) // PAGE_SIZE))
-    chunk = matched[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
-    return [_item(p) for p in chunk], last
+    return matched[(page - 1) * PAGE_SIZE: page * PAGE_SIZE], last
+
+
+def listing_of(p: Petition) -> tuple[str, str, int]:
+    """What the offline list filters a petition on besides its title and state, as the store keeps it: its
+    background, the official list's states it is under (joined by 0x1f) and whether it is in the archive."""
+    return p.background, "\x1f".join(s for s in STATES if _in_state(p, s)), int(is_archived(p))
+
+
+def listing_facts(petitions: Sequence[Petition]) -> pd.DataFrame:
+    """Documents' listing facts, as HistoryStore.listing gives them (the mirror's, when there is no store)."""
+    return listing_frame([(p.id, p.action, p.background, p.state, *listing_of(p)[1:], p.signature_count)
+                          for p in petitions])
+
+
+def _rows(facts: pd.DataFrame) -> Iterator[tuple[Any, ...]]:
+    return zip(*(facts[c].tolist() for c in LISTING_COLUMNS))
 
 
 def is_archived(p: Petition) -> bool:

@@ -149,7 +149,10 @@ CREATE TABLE IF NOT EXISTS petition_facts (     -- from each petition's newest s
     departments TEXT NOT NULL,      -- joined by 0x1f
     topics TEXT NOT NULL,           -- joined by 0x1f
     updated_at TEXT NOT NULL,       -- the document's updated_at ('' when unknown)
-    fetched_at TEXT NOT NULL        -- the snapshot it came with (an older file imported later never wins)
+    fetched_at TEXT NOT NULL,       -- the snapshot it came with (an older file imported later never wins)
+    background TEXT NOT NULL DEFAULT '',    -- the offline list searches title and background
+    lists TEXT NOT NULL DEFAULT '',         -- the official list's states it is listed under, joined by 0x1f
+    archived SMALLINT NOT NULL DEFAULT 0    -- in the official archive (an earlier parliament)
 );
 CREATE TABLE IF NOT EXISTS code_sums (          -- Σ over every petition of its latest count, per code
     code_id INTEGER PRIMARY KEY,
@@ -243,6 +246,9 @@ class HistoryStore(Protocol):
 
     def petition_facts(self) -> pd.DataFrame:
         """Title, parliament, states, departments and topics of every petition with a stored document."""
+
+    def listing(self) -> pd.DataFrame:
+        """Every petition with a stored document as the official list filters it, with its latest total."""
 
     def latest_counts_of(self, petition_ids: Sequence[int], codes: Sequence[str] | None = None) -> pd.DataFrame:
         """The latest constituency counts of a few chosen petitions (≤ 1,000), long form."""
@@ -388,7 +394,7 @@ class SQLStore:
             countries=[(c.code, c.signature_count) for c in petition.countries],
             regions=[(r.ons_code, r.signature_count) for r in petition.regions],
             action=petition.action, state=petition.state, document=petition.raw or None, source=source,
-            snapshot_id=None, facts=facts_of(petition) if petition.raw else None)  # parsed already: not again
+            snapshot_id=None, facts=_all_facts(petition) if petition.raw else None)  # parsed already: not again
 
     def add_snapshot(self, pid: int, *, fetched_at: datetime, updated_at: datetime | None, signature_count: int,
                      constituencies: Iterable[tuple[str, int]], countries: Iterable[tuple[str, int]] = (),
@@ -834,6 +840,16 @@ class SQLStore:
         return facts_frame(self._rows("""SELECT petition_id, title, parliament, states, departments, topics,
                                          updated_at FROM petition_facts ORDER BY petition_id""", ()))
 
+    def listing(self) -> pd.DataFrame:
+        """Every petition a document was stored for, as the official list filters it (no document parsed):
+        petition_id, action, background, state, lists (the list states it is under), archived, signature_count
+        (its latest total); by petition."""
+        return listing_frame([(pid, title, background, states.split(_SEP)[0], lists, archived, int(total or 0))
+                              for pid, title, background, states, lists, archived, total in self._rows(
+                                  """SELECT f.petition_id, f.title, f.background, f.states, f.lists, f.archived,
+                                            p.latest_total FROM petition_facts f JOIN petitions p
+                                     ON p.id = f.petition_id ORDER BY f.petition_id""", ())])
+
     def latest_counts_of(self, petition_ids: Sequence[int], codes: Sequence[str] | None = None) -> pd.DataFrame:
         """The latest constituency counts of chosen petitions (at most 1,000; e.g. the most signed, to compare
         seats' signing patterns), in every seat or in `codes` only: petition_id, ons_code, signature_count
@@ -860,19 +876,39 @@ class SQLStore:
             self._fill_seat_tables(db)
 
     def _ensure_seat_tables(self) -> None:
-        if self.get_meta(_SEAT_META) == "1" and self.get_meta(_KEYFRAME_META) == "1":
+        """Build what a store written by an earlier version lacks, once (another process may be first)."""
+        keys = (_KEYFRAME_META, _SEAT_META, _LISTING_META)
+        if len(self._rows("SELECT key FROM meta WHERE key IN (?, ?, ?)", keys)) == len(keys):
             return
         with self._write() as db:
             if not db.sqlite:
                 db.run("SELECT pg_advisory_xact_lock(7003143)")  # one process fills them
             self._ensure_keyframes(db)
-            if db.one("SELECT value FROM meta WHERE key = ?", (_SEAT_META,)):
-                return  # another process got here first
-            for statement in SEAT_TABLES.split(";"):
-                if statement.strip():
-                    db.run(statement)
-            self._fill_seat_tables(db)
-            db.run("INSERT INTO meta (key, value) VALUES (?, '1')", (_SEAT_META,))
+            if not db.one("SELECT value FROM meta WHERE key = ?", (_SEAT_META,)):
+                for statement in SEAT_TABLES.split(";"):
+                    if statement.strip():
+                        db.run(statement)
+                self._fill_seat_tables(db)
+                db.run("INSERT INTO meta (key, value) VALUES (?, '1')", (_SEAT_META,))
+            if not db.one("SELECT value FROM meta WHERE key = ?", (_LISTING_META,)):
+                self._add_listing_columns(db)
+                db.run("INSERT INTO meta (key, value) VALUES (?, '1')", (_LISTING_META,))
+
+    def _add_listing_columns(self, db: _DB) -> None:
+        """petition_facts as written before it held the offline list's filters: add them, from every petition's
+        newest document (parsed once, here)."""
+        if db.sqlite:
+            have = {r[1] for r in db.rows("PRAGMA table_info(petition_facts)", ())}
+        else:
+            have = {r[0] for r in db.rows("""SELECT column_name FROM information_schema.columns
+                                             WHERE table_name = 'petition_facts'""", ())}
+        if set(_LISTING_COLUMNS) <= have:
+            return
+        for name, kind in _LISTING_COLUMNS.items():
+            if name not in have:
+                db.run(f"ALTER TABLE petition_facts ADD COLUMN {name} {kind}")
+        db.run("DELETE FROM petition_facts")
+        self._fill_seat_tables(db)
 
     def _fill_seat_tables(self, db: _DB) -> None:
         db.run("DELETE FROM code_sums")
@@ -930,11 +966,12 @@ class SQLStore:
                    ON CONFLICT (code_id) DO UPDATE SET total = code_sums.total + excluded.total""",
                 [(k, d) for k, d in sorted(deltas.items()) if d])
 
-    def _put_facts(self, db: _DB, pid: int, facts: tuple[str, ...], updated: str, fetched: str) -> None:
+    def _put_facts(self, db: _DB, pid: int, facts: tuple[Any, ...], updated: str, fetched: str) -> None:
         db.run("""INSERT INTO petition_facts (petition_id, title, parliament, states, departments, topics,
-                  updated_at, fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                  background, lists, archived, updated_at, fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                   ON CONFLICT (petition_id) DO UPDATE SET title = excluded.title, parliament = excluded.parliament,
                   states = excluded.states, departments = excluded.departments, topics = excluded.topics,
+                  background = excluded.background, lists = excluded.lists, archived = excluded.archived,
                   updated_at = excluded.updated_at, fetched_at = excluded.fetched_at
                   WHERE excluded.fetched_at >= petition_facts.fetched_at""", (pid, *facts, updated, fetched))
 
@@ -1216,6 +1253,10 @@ Store = open_store  # the name earlier versions used
 FACT_COLUMNS = ["petition_id", "title", "parliament", "states", "departments", "topics", "updated_at"]
 _SEAT_META = "seat_tables"  # set once a store's petition_facts and code_sums have been filled
 _KEYFRAME_META = "keyframes"  # set once a store's deltas and keyframes have been built
+_LISTING_META = "listing_facts"  # set once petition_facts holds what the offline list filters on
+_LISTING_COLUMNS = {"background": "TEXT NOT NULL DEFAULT ''", "lists": "TEXT NOT NULL DEFAULT ''",
+                    "archived": "SMALLINT NOT NULL DEFAULT 0"}
+LISTING_COLUMNS = ["petition_id", "action", "background", "state", "lists", "archived", "signature_count"]
 
 
 def facts_of(p: Petition) -> tuple[str, str, str, str, str]:
@@ -1235,9 +1276,26 @@ def facts_frame(rows: Sequence[tuple[Any, ...]]) -> pd.DataFrame:
     return pd.DataFrame(data, columns=FACT_COLUMNS)
 
 
-def _facts(document: dict[str, Any]) -> tuple[str, str, str, str, str] | None:
+def _all_facts(p: Petition) -> tuple[Any, ...]:
+    """What petition_facts stores of a petition: facts_of, then what the offline list filters on."""
+    from petitions.offline import listing_of
+
+    return facts_of(p) + listing_of(p)
+
+
+def listing_frame(rows: Sequence[tuple[Any, ...]]) -> pd.DataFrame:
+    """Rows of LISTING_COLUMNS (lists joined by 0x1f) as a frame, lists as tuples, archived as bool."""
+    data: dict[str, Any] = dict(zip(LISTING_COLUMNS, zip(*rows) if rows else [()] * len(LISTING_COLUMNS)))
+    data["lists"] = pd.Series([tuple(v.split(_SEP)) if v else () for v in data["lists"]], dtype=object)
+    data["archived"] = np.asarray(data["archived"], dtype=bool)
+    for column in ("petition_id", "signature_count"):
+        data[column] = np.asarray(data[column], dtype="int64")
+    return pd.DataFrame(data, columns=LISTING_COLUMNS)
+
+
+def _facts(document: dict[str, Any]) -> tuple[Any, ...] | None:
     try:
-        return facts_of(parse_petition(document))
+        return _all_facts(parse_petition(document))
     except PetitionError:  # a document the model refuses has no facts to filter on
         return None
 

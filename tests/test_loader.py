@@ -7,7 +7,15 @@ import pytest
 from petitions.api import NotFound, PetitionsAPI
 from petitions.loader import Loaded, load
 from petitions.model import PetitionError, parse_petition, read_petition_file
-from petitions.offline import mirror_documents, mirror_petitions, mirror_scan, offline_list, saved_lists, seed_store
+from petitions.offline import (
+    listing_facts,
+    mirror_documents,
+    mirror_petitions,
+    mirror_scan,
+    offline_list,
+    saved_lists,
+    seed_store,
+)
 from tests.documents import amended, as_dump, real, write
 
 ALL_IDS = {239406, 241584, 332711, 550951, 603658, 700143}
@@ -156,11 +164,12 @@ def test_saved_list_pages_are_used_offline(mirror):
     assert refused == [] and [(s.q, s.state, s.page, s.last_page, s.archived, len(s.petitions))
                               for s in lists] == [("climate change", "all", 1, 8, False, 50)]
     expected = [p.id for p in lists[0].petitions]
-    items, _ = offline_list(mirror_documents(mirror), "all", "Climate  change", lists=lists)
+    held = listing_facts(mirror_documents(mirror))
+    items, _ = offline_list(held, "all", "Climate  change", lists=lists)
     assert sorted(i.id for i in items) == sorted(expected)
-    items, _ = offline_list(mirror_documents(mirror), "debated", "climate change", lists=lists)
+    items, _ = offline_list(held, "debated", "climate change", lists=lists)
     assert items and all(p.state != "open" for p in lists[0].petitions if p.id in {i.id for i in items})
-    archived, _ = offline_list(mirror_documents(mirror), "all", "climate change", archived=True, lists=lists)
+    archived, _ = offline_list(held, "all", "climate change", archived=True, lists=lists)
     assert archived == []  # the saved page is of the current list, not the archive
 
 
@@ -178,7 +187,7 @@ def test_saved_list_pages_are_used_offline(mirror):
     ("awaiting_debate", "", True, [241584]),  # its debate was scheduled for 1 April 2019
 ])
 def test_offline_list_filters_like_the_official_list(mirror, state, q, archived, ids):
-    items, last = offline_list(mirror_documents(mirror), state, q, archived=archived)
+    items, last = offline_list(listing_facts(mirror_documents(mirror)), state, q, archived=archived)
     assert [i.id for i in items] == ids and last == 1
     assert all(i.archived == archived for i in items)
 
@@ -189,8 +198,8 @@ def test_offline_list_pages(mirror):
     # 125 archived petitions: pages of 50, 50 and 25
 
     docs = [replace(p, id=p.id * 100 + i) for i in range(25) for p in mirror_documents(mirror)]
-    first, last = offline_list(docs, "all", page=1, archived=True)
-    third, _ = offline_list(docs, "all", page=3, archived=True)
+    first, last = offline_list(listing_facts(docs), "all", page=1, archived=True)
+    third, _ = offline_list(listing_facts(docs), "all", page=3, archived=True)
     assert last == 3 and len(first) == 50 and len(third) == 25
 
 
@@ -210,6 +219,27 @@ def test_not_debated_is_listed_under_not_debated_offline(mirror):
     not_debated = parse_petition(as_dump(amended(real(mirror / "petitions" / "550951.json"),
                                                  debate_outcome_at="2021-03-01T10:00:00Z", debate=NOT_DEBATED)))
     docs = [d for d in docs if d.id != 550951] + [not_debated]
-    ids = {state: [i.id for i in offline_list(docs, state, archived=True)[0]] for state in
+    ids = {state: [i.id for i in offline_list(listing_facts(docs), state, archived=True)[0]] for state in
            ("debated", "not_debated", "awaiting_debate")}
     assert ids == {"debated": [], "not_debated": [550951], "awaiting_debate": [241584]}
+
+
+def test_the_offline_list_from_the_store_is_the_list_from_documents(mirror, tmp_path):
+    from petitions.api import STATES
+    from petitions.store import open_store
+
+    store = open_store(tmp_path / "s.sqlite")
+    seed_store(store, mirror)
+    lists = saved_lists(mirror)[0]
+    documents = listing_facts(mirror_documents(mirror))
+    # the store lists each petition with its latest total (700143: a newer snapshot series than its document)
+    totals = store.petitions().set_index("id")["latest_total"]
+    assert totals[700143] != documents.set_index("petition_id").at[700143, "signature_count"]
+    documents["signature_count"] = documents["petition_id"].map(totals)
+    held = store.listing()
+    for state in STATES:
+        for archived in (False, True):
+            for q in ("", "climate change", "prison", "EU"):
+                assert offline_list(held, state, q, 1, archived, lists) == \
+                    offline_list(documents, state, q, 1, archived, lists), (state, archived, q)
+    assert offline_list(held, "all", "climate change", 1, False, lists)[0]  # the saved page's petitions

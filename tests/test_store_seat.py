@@ -52,6 +52,10 @@ def test_facts_are_kept_from_the_newest_document(store_url, mirror, petition_fil
     assert facts.at[239406, "states"] == ("closed", "responded")
     assert facts.at[700143, "parliament"] == "2024–" and facts.at[239406, "parliament"] == "2017–2019"
     assert facts.at[241584, "title"] == newest.action and facts.at[241584, "states"][0] == newest.state
+    listed = store.listing().set_index("petition_id")
+    assert sorted(listed.index) == sorted(facts.index)
+    assert listed.at[241584, "background"] == newest.background and listed.at[241584, "state"] == newest.state
+    assert listed.at[241584, "signature_count"] == newest.signature_count  # the latest total
     assert pd.Timestamp(facts.at[241584, "updated_at"]) == pd.Timestamp(newest.updated_at)
 
 
@@ -82,6 +86,7 @@ def test_seat_tables_are_equal_across_engines(postgres_server, tmp_path, mirror)
     for store in stores:
         seed_store(store, mirror)
     pd.testing.assert_frame_equal(stores[0].petition_facts(), stores[1].petition_facts())
+    pd.testing.assert_frame_equal(stores[0].listing(), stores[1].listing())
     pd.testing.assert_series_equal(stores[0].code_totals().sort_index(), stores[1].code_totals().sort_index())
 
 
@@ -98,3 +103,40 @@ def test_latest_counts_of_chosen_petitions(store_url, mirror, petition_files):
     two = store.latest_counts_of([239406, 603658], ["E14000889", "E14000602", "X"])
     assert set(two["ons_code"]) == {"E14000889", "E14000602"} and len(two) == 4
     assert store.latest_counts_of([]).empty
+
+
+def test_the_listing_is_the_documents_and_parses_none(store_url, mirror, monkeypatch):
+    from petitions import model, offline
+    from petitions import store as store_module
+    from petitions.offline import listing_facts, seed_store
+
+    store = open_store(store_url)
+    seed_store(store, mirror)
+    expected = listing_facts([parse_petition(store.latest_document(pid)[0]) for pid in store.petitions()["id"]])
+    expected["signature_count"] = expected["petition_id"].map(store.petitions().set_index("id")["latest_total"])
+
+    def parse(*args, **kwargs):
+        raise AssertionError("a stored document was parsed")
+    for module in (model, store_module, offline):
+        monkeypatch.setattr(module, "parse_petition", parse)
+    listed = store.listing()
+    pd.testing.assert_frame_equal(listed, expected.sort_values("petition_id").reset_index(drop=True))
+    assert set(listed["petition_id"]) == {239406, 241584, 332711, 550951, 603658, 700143}
+
+
+def test_a_store_without_the_listing_facts_gets_them_on_opening(store_url, mirror):
+    from petitions.offline import seed_store
+
+    store = open_store(store_url)
+    seed_store(store, mirror)
+    listed, facts = store.listing(), store.petition_facts()
+    with store._write() as db:  # petition_facts as today's main branch writes it
+        for column in ("background", "lists", "archived"):
+            db.run(f"ALTER TABLE petition_facts DROP COLUMN {column}")
+        db.run("DELETE FROM meta WHERE key = 'listing_facts'")
+    store.close()
+    for _ in range(2):  # filled once; opening again changes nothing
+        reopened = open_store(store_url)
+        pd.testing.assert_frame_equal(reopened.listing(), listed)
+        pd.testing.assert_frame_equal(reopened.petition_facts(), facts)
+        reopened.close()
