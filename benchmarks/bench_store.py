@@ -19,6 +19,7 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -70,7 +71,7 @@ def derived_bytes(store: SQLStore) -> int:
                            ())[0][0])
 
 
-def states_by_seeks(db: Any, pid: int, ts: list[int]) -> tuple[np.ndarray, list[int]]:
+def states_by_seeks(db: Any, pid: int, ts: Sequence[int]) -> tuple[np.ndarray, list[int]]:
     """SQLStore._states as the store answered before keyframes: a descending seek in counts per seat and frame
     (constituencies only, all that counts() asks for)."""
     frames = " UNION ALL ".join(["SELECT ? AS n, ? AS t"] * len(ts))

@@ -578,7 +578,7 @@ class SQLStore:
             changes = [(int(t), *_unpack_changes(body)) for t, body in db.rows(
                 "SELECT t, body FROM deltas WHERE petition_id = ? AND t > ? AND t <= ? ORDER BY t",
                 (pid, -(2 ** 62) if base is None else base, ts[members[-1]]))]
-            start = vectors.get(base, np.zeros(0, dtype="int64"))  # before the first keyframe: from nothing
+            start = vectors[base] if base is not None else np.zeros(0, dtype="int64")  # before any: from nothing
             state = np.zeros(max([len(start)] + [int(ids[-1]) + 1 for _, ids, _ in changes if len(ids)]),
                              dtype="int64")
             state[:len(start)] = start
