@@ -563,7 +563,13 @@ class SQLStore:
         """A petition's counts at each order key of `ts` (a row each, a column per code id; zero where it never
         counted), from the newest keyframe at or before each and the packed changes after it; and how many
         changed rows each lies after its keyframe."""
-        keys = [int(r[0]) for r in db.rows("SELECT t FROM keyframes WHERE petition_id = ? ORDER BY t", (pid,))]
+        if not ts:
+            return np.zeros((0, 0), dtype="int64"), []
+        # The keyframes from the newest at or before the oldest of ts, up to the newest of ts.
+        keys = [int(r[0]) for r in db.rows("""SELECT t FROM keyframes WHERE petition_id = ? AND t <= ?
+                                              AND t >= COALESCE((SELECT MAX(t) FROM keyframes WHERE petition_id = ?
+                                                                 AND t <= ?), ?) ORDER BY t""",
+                                           (pid, max(ts), pid, min(ts), -(2 ** 62)))]
         groups: dict[int | None, list[int]] = {}  # keyframe → the positions in ts it serves, oldest first
         for i in sorted(range(len(ts)), key=lambda i: ts[i]):
             at = bisect_right(keys, ts[i])
