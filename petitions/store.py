@@ -9,6 +9,9 @@ default) or `postgresql://user@host/db`. Both engines hold the same schema and a
   polls), with integer ids for the codes; a code absent from a snapshot counts as zero;
 - the document without its counts, stored only when a non-count field (text, state, an MP, …) changed;
   the full document of any snapshot is that skeleton with the snapshot's counts put back.
+- derived from the count rows, in the same transaction: each snapshot's changes packed in time order, and a
+  keyframe (every count at one snapshot) once KEYFRAME_ROWS changed rows follow the previous one, so the
+  counts at any snapshot are a keyframe plus at most that many packed rows (rebuild_keyframes remakes them).
 
 Each snapshot is written in one transaction (several in one, for a tracker's sweep): a process killed midway
 leaves nothing half-written. Several processes may share a store: SQLite in WAL mode with a busy timeout,
