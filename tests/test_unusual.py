@@ -130,6 +130,12 @@ def test_overall_share_of_signatures_against_share_of_residents():
         overall(here, totals, population=2, uk_population=1)
 
 
+def test_overall_rounds_estimated_signatures_as_every_other_figure_of_the_seat():
+    # Estimates across the boundary change are fractional: 26,924.6 is shown as 26,925 in the comparison table.
+    o = overall(np.array([26_000.4, 924.2]), np.array([100_000.0, 50_000.0]), population=1, uk_population=10)
+    assert o.signatures == 26_925 and o.uk_signatures == 150_000
+
+
 def test_words_can_wait_until_rows_are_shown():
     from geo.analysis.unusual import described
 

@@ -142,7 +142,7 @@ def overall(here: np.ndarray, totals: np.ndarray, population: float, uk_populati
     here, totals = _arrays(here, totals)
     if population < 0 or uk_population <= 0 or population > uk_population:
         raise ValueError(f"population {population!r} of {uk_population!r} is not a seat of the UK")
-    signed, everyone = int(here.sum()), int(totals.sum())
+    signed, everyone = round(float(here.sum())), round(float(totals.sum()))  # estimates are fractional
     return Overall(signed, everyone, signed / everyone if everyone else 0.0, population / uk_population,
                    usual_share(here, totals), int(len(here)))
 
