@@ -39,7 +39,10 @@ PROBE = """
     for (const e of document.querySelectorAll('[data-testid^="st"]')) at('DOM ' + e.dataset.testid);
     const m = document.querySelector('.pm-map');
     if (m) at('map element in DOM');
-    if (m && m.querySelectorAll('path.pm-seat').length >= 650) { at('650 seats in DOM'); obs.disconnect(); }
+    if (m && m.querySelectorAll('.pm-view.pm-on path.pm-seat').length >= 650) {
+      at('650 seats in DOM');
+      obs.disconnect();
+    }
   };
   const obs = new MutationObserver(seen);
   document.addEventListener('DOMContentLoaded', () => {
