@@ -25,6 +25,7 @@ import re
 import socket
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl
 
 from dashboard.compress import ASGIApp, Message, Receive, Scope, Send, accepts_gzip
@@ -73,7 +74,7 @@ def hints(index_html: str, folder: Path, extra: Iterable[str] = ()) -> str:
     return "".join(f'<link rel="modulepreload" crossorigin href="{u}">' for u in urls)
 
 
-def nodelay(protocol: type) -> None:
+def nodelay(protocol: Any) -> None:
     """Set TCP_NODELAY on every connection the server's HTTP protocol class accepts.
 
     Streamlit 1.67 makes its listening socket as socket.socket(family), protocol 0, and asyncio sets
@@ -150,9 +151,9 @@ class _Page:
 
     async def send(self, message: Message) -> None:
         if message["type"] == "http.response.start":
-            headers = dict((k.lower(), v) for k, v in message.get("headers", []))
-            html = headers.get(b"content-type", b"").startswith(b"text/html")
-            if message["status"] == 200 and html and b"content-encoding" not in headers:
+            sent = {k.lower(): v for k, v in message.get("headers", [])}
+            html = sent.get(b"content-type", b"").startswith(b"text/html")
+            if message["status"] == 200 and html and b"content-encoding" not in sent:
                 self.start = message
                 return
         elif message["type"] == "http.response.body" and self.start is not None:
