@@ -6,6 +6,8 @@ gzipped), with the gzip middleware alone (benchmarks/serve_gzip_only.py) and on 
 prints medians, side by side in one run: navigation → 650 seats drawn vs the bare page's first text (target
 ≤ +0.5 s), metric / view / area switch → redrawn (≤ 0.3 s), petition switch in the page (≤ 1.0 s), bytes of
 a first load as transferred, i.e. encoded (≤ 3 MB, no Plotly bundle), and the PNG / SVG exports (≤ 1 s each).
+Each switch is also timed in the page, from the input event to the frame that shows the change (the driver's
+figure adds Playwright's checks before a click and its polling, which grow with the machine's load).
 """
 
 from __future__ import annotations
