@@ -28,6 +28,9 @@ function el(tag, attrs = {}, text) {
   return node;
 }
 
+// Work for when the page has nothing else to do (within 2 s at the latest).
+const idle = fn => (globalThis.requestIdleCallback ? requestIdleCallback(fn, {timeout: 2000}) : setTimeout(fn, 200));
+
 const fmtInt = n => Number(n).toLocaleString("en-GB");
 const fmt2 = n => Number(n).toLocaleString("en-GB", {minimumFractionDigits: 2, maximumFractionDigits: 2});
 
@@ -121,34 +124,43 @@ class PetitionMap {
 
   // ---- drawing -----------------------------------------------------------------------------------------
   draw() {
-    const g = this.geo;
-    let v = this.views.get(this.geoUrl);
-    if (!v) {
-      v = {g: el("svg:g", {class: "pm-view"}), seats: []};
-      const seats = el("svg:g", {class: "pm-seats"});
-      v.seats = g.paths.map((d, i) => {
-        const p = el("svg:path", {d, class: "pm-seat", "data-i": i, "data-code": g.codes[i]});
-        seats.append(p);
-        return p;
-      });
-      const outlines = el("svg:g", {class: "pm-outlines"});
-      outlines.append(...g.outlines.map(d => el("svg:path", {d})));
-      v.labels = el("svg:g", {class: "pm-labels", "aria-hidden": "true"});
-      g.labels.forEach((text, i) => {
-        const [x, y] = g.centres[i];
-        v.labels.append(el("svg:text", {x, y, "font-size": g.hex * 0.5, "data-i": i}, text));
-      });
-      v.g.append(seats, outlines, v.labels);
-      this.svg.insertBefore(v.g, this.selPath);
-      this.views.set(this.geoUrl, v);
-    }
+    const v = this.build(this.geoUrl, this.geo);
     for (const other of this.views.values()) other.g.classList.toggle("pm-on", other === v);
     this.seats = v.seats;
     this.gLabels = v.labels;
-    this.root.dataset.view = g.view;
+    this.root.dataset.view = this.geo.view;
     this.root.dataset.count = String(this.seats.length);
-    // The other view's geometry, fetched while the browser is idle after the first view has settled.
-    for (const url of Object.values(this.data.geometry)) setTimeout(() => load(url).catch(() => {}), 2500);
+    // The other views, fetched and drawn (hidden) once the browser is idle: a switch then only shows them.
+    for (const url of Object.values(this.data.geometry)) {
+      if (this.views.has(url)) continue;
+      idle(() => load(url).then(doc => {
+        this.docs.set(url, doc);
+        idle(() => this.build(url, doc));
+      }).catch(() => {}));
+    }
+  }
+
+  build(url, g) {  // the drawing of one view's geometry, made once and kept (hidden until shown)
+    let v = this.views.get(url);
+    if (v) return v;
+    v = {g: el("svg:g", {class: "pm-view"}), seats: []};
+    const seats = el("svg:g", {class: "pm-seats"});
+    v.seats = g.paths.map((d, i) => {
+      const p = el("svg:path", {d, class: "pm-seat", "data-i": i, "data-code": g.codes[i]});
+      seats.append(p);
+      return p;
+    });
+    const outlines = el("svg:g", {class: "pm-outlines"});
+    outlines.append(...g.outlines.map(d => el("svg:path", {d})));
+    v.labels = el("svg:g", {class: "pm-labels", "aria-hidden": "true"});
+    g.labels.forEach((text, i) => {
+      const [x, y] = g.centres[i];
+      v.labels.append(el("svg:text", {x, y, "font-size": g.hex * 0.5, "data-i": i}, text));
+    });
+    v.g.append(seats, outlines, v.labels);
+    this.svg.insertBefore(v.g, this.selPath);
+    this.views.set(url, v);
+    return v;
   }
 
   layer() {

@@ -100,6 +100,27 @@ def test_map_draws_650_seats_in_each_view(page, app):
     screenshot(page, "02-hex-1400")
 
 
+def test_the_other_view_is_ready_before_the_switch(page, app):
+    """Once the page is idle the hex view is fetched and drawn hidden: the switch fetches nothing and only
+    shows it (the Python rerun that follows does not redraw it either)."""
+    fetched: list[str] = []
+    page.on("request", lambda r: fetched.append(urlsplit(r.url).path))
+    state = open_page(page, f"{app.url}/petition?petition=239406")
+    page.wait_for_function("() => document.querySelectorAll('.pm-map .pm-view').length === 2")
+    hidden = page.locator(".pm-view:not(.pm-on) path.pm-seat")
+    assert hidden.count() == 650 and not hidden.first.is_visible()
+    page.evaluate("() => document.querySelector('.pm-view:not(.pm-on)').dataset.probe = 'kept'")
+    before = len(fetched)
+    map_control(page, "Hex map")
+    hexes = wait_for_redraw(page, state, ("view",))
+    assert hexes["view"] == "hex" and hexes["count"] == 650
+    page.wait_for_url(re.compile(r"[?&]view=hex(&|$)"))
+    page.wait_for_timeout(300)  # the rerun's answer has arrived and been applied
+    assert page.evaluate("() => document.querySelector('.pm-view.pm-on').dataset.probe") == "kept"
+    assert not [u for u in fetched[before:] if u.startswith("/app/static/geo/")]
+    assert page.locator(".pm-map .pm-view").count() == 2
+
+
 def test_hover_shows_name_mp_figures_and_rank(page, app, constituency_sets):
     open_page(page, app.url)
     index = page.evaluate(JS_INDEX_OF, BRISTOL_WEST)
