@@ -8,6 +8,7 @@ import re
 import httpx
 import pytest
 import streamlit as st
+from streamlit.runtime.caching.cache_utils import CachedFunc
 from streamlit.testing.v1 import AppTest
 
 from dashboard.harness import MirrorAPI
@@ -22,14 +23,23 @@ def fake_api(mirror, monkeypatch, tmp_path):
     from dashboard import cache
 
     monkeypatch.setenv("PETITIONMAP_STORE", str(tmp_path / "app.sqlite"))
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    clear_caches()
     fake = MirrorAPI(mirror)
     client = PetitionsAPI(httpx.Client(transport=httpx.MockTransport(fake)), sleep=lambda s: None)
     monkeypatch.setattr(cache, "api", lambda: client)
     yield fake
+    clear_caches()
+
+
+def clear_caches() -> None:
+    """Empty every cache of the dashboard (dashboard/cache.py) but the map geometry: `geometry_url` is the same
+    for every test (the drawing of the reference data, a content-named static file) and costs a second to draw."""
+    from dashboard import cache
+
     st.cache_data.clear()
-    st.cache_resource.clear()
+    for cached in vars(cache).values():
+        if isinstance(cached, CachedFunc) and cached is not cache.geometry_url:
+            cached.clear()
 
 
 def app(page: str | None = None, /, **params: str) -> AppTest:
