@@ -89,12 +89,3 @@ def store_url(request, tmp_path) -> str:
         return f"sqlite:///{tmp_path / 'history.sqlite'}"
     return request.getfixturevalue("postgres_server")()
 
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_collection_modifyitems(items):
-    """With pytest-xdist's `--dist loadgroup` (make test) each test file runs on one worker, so that its module
-    fixtures are built once, and every browser test on one worker: one dashboard and one Chromium, and
-    `requests_seen` sees every page the browser tests open."""
-    for item in items:
-        group = "browser" if item.get_closest_marker("browser") else item.path.name
-        item.add_marker(pytest.mark.xdist_group(group))
