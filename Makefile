@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
+# pytest-xdist workers of make test (CI has 2 cores), each test file on one worker (its module fixtures are
+# built once); TEST_WORKERS=0 runs every test in this process.
+TEST_WORKERS ?= 2
 
 # Work offline from the shared mirror when it is there and no mirror was given.
 ifeq ($(origin PETITIONMAP_MIRROR), undefined)
@@ -17,7 +20,7 @@ run: $(VENV)/.runtime data
 	$(BIN)/petitionmap run --port $(PORT)
 
 test: $(VENV)/.dev data browser
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile
 
 bench: $(VENV)/.dev data browser
 	$(BIN)/petitionmap bench

@@ -4,35 +4,80 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
+from contextlib import closing
+from pathlib import Path
 
 import httpx
 import pytest
 import streamlit as st
+from streamlit.runtime.caching.cache_utils import CachedFunc
 from streamlit.testing.v1 import AppTest
 
 from dashboard.harness import MirrorAPI
 from petitions.api import PetitionsAPI
 from petitions.settings import current
+from tests.conftest import MIRROR
 
 APP = str(current().app)
 
+_SEEDED: dict[str, Path] = {}  # "store": the seeded store of the session, while a fake_api test runs
+
+
+def _copy_seeded_store() -> None:
+    """Before a page test's first run: a store that does not exist yet, which the app would seed from the
+    session's mirror, starts as a copy of `seeded_store` (the app's own seeding then finds it all there, as on
+    its second start). A test that wrote the store first, or gave the app another mirror, keeps its own."""
+    settings = current()
+    target = Path(settings.store)
+    if ("store" not in _SEEDED or "://" in settings.store or target.exists() or not target.parent.is_dir()
+            or settings.mirror is None or settings.mirror.resolve() != MIRROR):
+        return
+    with closing(sqlite3.connect(_SEEDED["store"])) as source, closing(sqlite3.connect(target)) as copy:
+        source.backup(copy)
+
+
+@pytest.fixture(scope="session")
+def seeded_store(mirror, tmp_path_factory) -> Path:
+    """A SQLite store as the app leaves it after seeding itself from the mirror, made once per session."""
+    from petitions.offline import seed_store
+    from petitions.store import open_store
+
+    path = tmp_path_factory.mktemp("seeded") / "app.sqlite"
+    store = open_store(path)
+    seed_store(store)
+    store.close()
+    return path
+
 
 @pytest.fixture
-def fake_api(mirror, monkeypatch, tmp_path):
+def fake_api(mirror, monkeypatch, tmp_path, seeded_store):
+    """The app's network faked from the mirror, its caches empty, its own store (see `app` for its contents)."""
     from dashboard import cache
 
+    monkeypatch.setitem(_SEEDED, "store", seeded_store)
     monkeypatch.setenv("PETITIONMAP_STORE", str(tmp_path / "app.sqlite"))
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    clear_caches()
     fake = MirrorAPI(mirror)
     client = PetitionsAPI(httpx.Client(transport=httpx.MockTransport(fake)), sleep=lambda s: None)
     monkeypatch.setattr(cache, "api", lambda: client)
     yield fake
+    clear_caches()
+
+
+def clear_caches() -> None:
+    """Empty every cache of the dashboard (dashboard/cache.py) but the map geometry: `geometry_url` is the same
+    for every test (the drawing of the reference data, a content-named static file) and costs a second to draw."""
+    from dashboard import cache
+
     st.cache_data.clear()
-    st.cache_resource.clear()
+    for cached in vars(cache).values():
+        if isinstance(cached, CachedFunc) and cached is not cache.geometry_url:
+            cached.clear()
 
 
 def app(page: str | None = None, /, **params: str) -> AppTest:
+    _copy_seeded_store()
     at = AppTest.from_file(APP, default_timeout=90)
     for key, value in params.items():
         at.query_params[key] = value

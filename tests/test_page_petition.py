@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from tests.pages import app, map_event, maps, plain_texts, texts, title
+from tests.pages import app, clear_caches, map_event, maps, plain_texts, texts, title
 
 TITLE = "Undertake an independent enquiry into the role of Russia in Brexit."
 
@@ -378,22 +378,18 @@ def test_facts_lines(petition_files, name, today, line):
 @pytest.fixture
 def page_on_fault_api(fault_api, monkeypatch, tmp_path):
     """The app's API client reaches the fake API through $PETITIONMAP_API_BASE; sleeps and clock are faked."""
-    import streamlit as st
-
     from dashboard import cache
     from petitions.api import PetitionsAPI
     from tests.fault_api import FakeClock
 
     monkeypatch.setenv("PETITIONMAP_STORE", str(tmp_path / "app.sqlite"))
     monkeypatch.setenv("PETITIONMAP_MIRROR", str(tmp_path / "no-mirror"))
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    clear_caches()
     clock = FakeClock()
     client = PetitionsAPI(sleep=clock.sleep, timer=clock)
     monkeypatch.setattr(cache, "api", lambda: client)
     yield fault_api
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    clear_caches()
 
 
 @pytest.mark.parametrize("fault", ["404", "410", "429", "503", "reset", "truncated", "renamed-list", "50MB",

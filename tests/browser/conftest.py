@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboard.harness import CHROMIUM, DRAW_TIMEOUT, VIEWPORT, App, launch_chromium, start_app, stop_app
+from dashboard.harness import CHROMIUM, DRAW_TIMEOUT, VIEWPORT, App, is_local, launch_chromium, start_app, stop_app
 
 # ---- fixtures ---------------------------------------------------------------------------------------------
 
@@ -41,11 +41,20 @@ def requests_seen() -> list[str]:
 
 @pytest.fixture
 def page(chromium, app, requests_seen):
-    """A fresh browser context (a new Streamlit session) with every request URL recorded."""
+    """A fresh browser context (a new Streamlit session) with every request URL recorded; after the test, none
+    of its requests may have left this machine."""
+    seen: list[str] = []
+
+    def record(url: str) -> None:
+        seen.append(url)
+        requests_seen.append(url)
+
     context = chromium.new_context(viewport=VIEWPORT)
     context.set_default_timeout(DRAW_TIMEOUT)
-    context.on("request", lambda request: requests_seen.append(request.url))
+    context.on("request", lambda request: record(request.url))
     tab = context.new_page()
-    tab.on("websocket", lambda ws: requests_seen.append(ws.url))
+    tab.on("websocket", lambda ws: record(ws.url))
     yield tab
     context.close()
+    outside = sorted({u for u in seen if not is_local(u)})
+    assert outside == [], f"requests left localhost: {outside[:10]}"
