@@ -593,7 +593,14 @@ export default function (args) {
     MAPS.set(parentElement, map);
   }
   const first = !map.data;
-  map.update(data, {setStateValue, setTriggerValue}).then(() => map.layout())
+  map.update(data, {setStateValue, setTriggerValue}).then(() => {
+    map.layout();
+    // The page sent its first view only: ask for the rest once this drawing has been painted.
+    if (data.deferred && !map.askedForRest) {
+      map.askedForRest = true;
+      requestAnimationFrame(() => setTimeout(() => setTriggerValue("drawn", true), 0));
+    }
+  })
     .catch(e => {
       map.root.dataset.error = String(e);
       delete map.root.dataset.loading;

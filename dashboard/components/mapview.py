@@ -69,16 +69,20 @@ def map_element(*, key: str, geometry: dict[str, str], values: dict[str, Any] | 
                 selected: str | None = None, controls: Sequence[str] = (), areas: Sequence[str] = (),
                 summary: str = "", label: str = "Map", title: str | None = None, focus: Sequence[str] | None = None,
                 height: int | None = None, on_select: Callable[[], None] | None = None,
-                state_targets: dict[str, str] | None = None) -> Any:
+                state_targets: dict[str, str] | None = None, deferred: bool = False) -> Any:
     """Mount the map. `values` (a petition, see geo.render.maps.map_values) or `layers` (frames of one measure).
 
     A click or Enter on a seat calls `on_select` with st.session_state[key]["select"] holding its ONS code;
     a control change copies its value into st.session_state[state_targets[name]].
+    `deferred`: the page holds back its parts below the map; once the map is drawn the browser sends a
+    "drawn" trigger, and that rerun draws them (see first_view_only).
     """
     data = {"geometry": geometry, "values": values, "layers": layers, "state": state or {}, "selected": selected,
             "controls": list(controls), "areas": list(areas), "summary": summary, "label": label, "title": title,
-            "focus": list(focus) if focus else None, "height": height, "selectable": on_select is not None}
-    callbacks: dict[str, Callable[[], None]] = {"on_select_change": on_select or (lambda: None)}
+            "focus": list(focus) if focus else None, "height": height, "selectable": on_select is not None,
+            "deferred": deferred}
+    callbacks: dict[str, Callable[[], None]] = {"on_select_change": on_select or (lambda: None),
+                                                "on_drawn_change": lambda: None}
     for name, target in (state_targets or {}).items():
         callbacks[f"on_{name}_change"] = _copy(key, name, target)
     return _COMPONENT(key=key, data=data, **callbacks)  # type: ignore[arg-type]  # on_<name>_change: any name
@@ -93,3 +97,18 @@ def picked(key: str, codes: Iterable[str], target: str = "c") -> Callable[[], No
         if isinstance(code, str) and code in allowed:
             st.session_state[target] = code
     return pick
+
+
+def first_view_only(page: str) -> bool:
+    """True on a session's first run of `page`, False on every later run.
+
+    A first load's time to the drawn map grows with every element the run sends after the map (measured:
+    the top ten, breakdowns and downloads cost ≈ 0.2 s): Streamlit's frontend renders them in the same
+    batches, and an element's kind that first appears holds back the others' reveal. So the first run
+    sends the first view (map, title, progress); the map's "drawn" trigger then reruns the page whole.
+    Any other rerun (a click, a new petition) is whole too.
+    """
+    key = f"_whole_{page}"
+    first = not st.session_state.get(key) and not __import__("os").environ.get("PM_NODEFER")
+    st.session_state[key] = True
+    return first

@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard import cache, embed, live, outlook, seat_panel, share, ui
 from dashboard import petition_parts as parts
-from dashboard.components.mapview import STATE_KEYS, map_element, picked
+from dashboard.components.mapview import STATE_KEYS, first_view_only, map_element, picked
 from geo.analysis.metrics import SCHEMES
 from geo.reference.datasets import ESTIMATE_NOTE
 from geo.render.card import card_png
@@ -33,6 +33,8 @@ ui.remember_constituency()
 if st.session_state["c"] not in names:
     st.session_state["c"] = ""
 
+first_view = first_view_only("petition")
+
 # Map first: title and progress beside the map on a wide screen; on a phone the map follows them.
 left, right = st.columns([2, 3], gap="medium")
 with right:
@@ -44,7 +46,8 @@ with right:
                 state={"view": view, "metric": metric, "scheme": scheme, "area": area},
                 selected=st.session_state["c"] or None, controls=STATE_KEYS, areas=list(AREAS), summary=sentence,
                 label=f"Map of where petition {p.id} is signed", on_select=picked("map", codes),
-                state_targets={k: k for k in STATE_KEYS}, title=f"{METRICS[metric]} (estimate)" if estimate else None)
+                state_targets={k: k for k in STATE_KEYS}, title=f"{METRICS[metric]} (estimate)" if estimate else None,
+                deferred=first_view)
     st.caption(f"{len(codes)} constituencies ({result.set_name[4:]} boundaries). Hover or tap one for its figures; "
                "drag to pan, scroll or pinch to zoom. Constituency totals exclude signatures from abroad.")
     if result.set_name == "pcon2010" or estimate:
@@ -74,9 +77,11 @@ with right:  # below the map: live updates for open petitions, and sharing
     share.show(f"{p.action} ({p.signature_count:,} signatures): where it is signed", "/petition", view_params,
                (f"petition-{p.id}-card.png", lambda: card_png(result, loaded.as_of)))
 
-parts.top_ten(table, area, metric, estimate)
-parts.breakdowns(p, table)
-parts.downloads(p, result, {"metric": metric, "view": view, "area": area, "scheme": scheme, "selected": code or None})
+if not first_view:  # below the fold: sent once the map is drawn
+    parts.top_ten(table, area, metric, estimate)
+    parts.breakdowns(p, table)
+    parts.downloads(p, result, {"metric": metric, "view": view, "area": area, "scheme": scheme,
+                                "selected": code or None})
 
 if result.unmatched:
     st.warning(f"{len(result.unmatched)} code(s) in the petition are not {result.set_name} constituencies: "
