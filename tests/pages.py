@@ -120,6 +120,11 @@ def maps(at: AppTest) -> dict[str, dict]:
     return out
 
 
+def drawn(at: AppTest, key: str = "map") -> AppTest:
+    """Rerun as the browser does once the map is drawn on a first view (the rest of the page follows)."""
+    return map_event(at, key, trigger=("drawn", True))
+
+
 def map_event(at: AppTest, key: str, *, trigger: tuple[str, object] | None = None,
               state: dict[str, object] | None = None) -> AppTest:
     """Rerun as the browser does after the map element sends a trigger (a seat picked) or new state."""

@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from tests.pages import app, clear_caches, map_event, maps, plain_texts, texts, title
+from tests.pages import app, clear_caches, drawn, map_event, maps, plain_texts, texts, title
 
 TITLE = "Undertake an independent enquiry into the role of Russia in Brexit."
 
@@ -23,6 +23,23 @@ def test_opens_on_239406_with_progress_and_map(fake_api):
     assert len(data["values"]["signatures"]) == 650 and data["selected"] is None
     assert data["summary"].startswith("Most signed in Bristol West")
     assert not at.get("plotly_chart")  # no charting bundle on the first view
+
+
+def test_the_first_view_comes_first_and_the_rest_once_the_map_is_drawn(fake_api):
+    below = ("Top 10 in the UK", "Breakdowns")
+    at = app()
+    assert maps(at)["map"]["deferred"] is True
+    assert title(at) == TITLE and len(at.get("progress")) == 2 and "Government responded" in texts(at)
+    downloads = "All constituencies: table and downloads"
+    assert not any(part in texts(at) for part in below) and downloads not in [e.label for e in at.expander]
+    drawn(at)
+    assert not at.exception and all(part in texts(at) for part in below)
+    assert maps(at)["map"]["deferred"] is False and downloads in [e.label for e in at.expander]
+    map_event(at, "map", trigger=("select", "E14000602"))
+    assert all(part in texts(at) for part in below)
+    again = app()
+    again.run()  # any rerun, not only the map's trigger, sends the whole page
+    assert all(part in texts(again) for part in below) and maps(again)["map"]["deferred"] is False
 
 
 def test_the_map_sends_no_geometry(fake_api):
@@ -220,7 +237,7 @@ def test_breakdowns_and_downloads(fake_api, monkeypatch, petition_files):
         offered[label] = (data, file_name, mime)
         return original(self, label, data, file_name=file_name, mime=mime, **kw)
     monkeypatch.setattr(ButtonMixin, "download_button", recording)
-    at = app(petition="700143")
+    at = drawn(app(petition="700143"))
     assert not at.exception
     assert "9,426 come from abroad" in texts(at)
     assert not at.get("download_button") and not at.toggle  # the first view loads neither widget's bundle
@@ -342,7 +359,7 @@ def test_debated_shows_date_and_links_and_document_text_stays_plain(petition_fil
 def test_every_table_formats_counts_and_labels_in_sentence_case(fake_api):
     import json
 
-    at = app(petition="700143")
+    at = drawn(app(petition="700143"))
     markdown = "\n".join(e.value for e in at.markdown)
     assert "| Country | Signatures |" in markdown and "| Australia | 1,132 |" in markdown
     at.session_state["downloads"] = True
@@ -356,7 +373,7 @@ def test_every_table_formats_counts_and_labels_in_sentence_case(fake_api):
                 assert label[0].isupper() and "_" not in label, (name, label)
                 if str(table.value[name].dtype).startswith("int"):
                     assert config[name]["type_config"]["format"] == "localized", name
-    assert "by index vs UK" in texts(app(petition="700143", metric="index"))
+    assert "by index vs UK" in texts(drawn(app(petition="700143", metric="index")))
 
 
 @pytest.mark.parametrize("name, today, line", [

@@ -109,6 +109,6 @@ def first_view_only(page: str) -> bool:
     Any other rerun (a click, a new petition) is whole too.
     """
     key = f"_whole_{page}"
-    first = not st.session_state.get(key) and not __import__("os").environ.get("PM_NODEFER")
+    first = not st.session_state.get(key)
     st.session_state[key] = True
     return first

@@ -100,6 +100,36 @@ def test_map_draws_650_seats_in_each_view(page, app):
     screenshot(page, "02-hex-1400")
 
 
+def test_the_rest_of_the_page_follows_the_drawn_map(page, app):
+    """The first run sends the first view only (title, progress, map); once the map is drawn the browser
+    asks for the rest, and the top ten and breakdowns arrive with no action of the visitor's."""
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    runs: list[list[str]] = [[]]  # the headings and Markdown each script run sent, and "map" for the map
+
+    def received(payload) -> None:
+        msg = ForwardMsg()
+        msg.ParseFromString(payload if isinstance(payload, bytes) else payload.encode())
+        if msg.WhichOneof("type") == "script_finished":
+            runs.append([])
+        elif msg.WhichOneof("type") == "delta" and msg.delta.WhichOneof("type") == "new_element":
+            element = msg.delta.new_element
+            kind = element.WhichOneof("type")
+            if kind in ("heading", "markdown"):
+                runs[-1].append(getattr(element, kind).body)
+            elif kind == "bidi_component":
+                runs[-1].append("map")
+
+    page.on("websocket", lambda ws: ws.on("framereceived", received))
+    open_page(page, f"{app.url}/petition?petition=239406")
+    page.get_by_text("Top 10 in the UK").wait_for()
+    page.get_by_text("By region").wait_for()
+    first = "\n".join(runs[0])
+    assert "map" in runs[0] and TITLE in first.replace("\\", "")
+    assert "Top 10" not in first and "Breakdowns" not in first
+    assert any("Top 10 in the UK" in text for run in runs[1:] for text in run)
+
+
 def test_the_other_view_is_ready_before_the_switch(page, app):
     """Once the page is idle the hex view is fetched and drawn hidden: the switch fetches nothing and only
     shows it (the Python rerun that follows does not redraw it either)."""
