@@ -195,14 +195,18 @@ class PetitionMap {
     this.root.dataset.scheme = this.state.scheme || "";
     this.root.dataset.area = this.state.area || "UK";
     this.root.dataset.painted = String(Date.now());
-    this.legend.replaceChildren(el("div", {class: "pm-legend-title"}, L.title));
-    const list = el("ul");
-    for (const e of L.legend) {
-      const li = el("li");
-      li.append(el("span", {class: "pm-swatch", style: `background:${e.colour}`}), el("span", {}, e.label));
-      list.append(li);
+    const legendKey = JSON.stringify([L.title, L.legend]);
+    if (legendKey !== this.legendKey) {  // a rerun with the same classes keeps the legend's elements
+      this.legendKey = legendKey;
+      this.legend.replaceChildren(el("div", {class: "pm-legend-title"}, L.title));
+      const list = el("ul");
+      for (const e of L.legend) {
+        const li = el("li");
+        li.append(el("span", {class: "pm-swatch", style: `background:${e.colour}`}), el("span", {}, e.label));
+        list.append(li);
+      }
+      this.legend.append(list);
     }
-    this.legend.append(list);
     this.buildPlayer();
     const sentence = this.data.summary || "";
     this.summary.textContent = sentence;

@@ -75,6 +75,8 @@ def test_every_page_address_and_every_link_the_app_builds_opens(page, app):
 
 def test_239406_beside_the_official_page(page, app):
     open_page(page, f"{app.url}/petition?petition=239406", "h1", TITLE)
+    page.get_by_text("Top 10 in the UK").wait_for()  # the whole page: the rerun that follows the drawn map
+    page.locator('[data-testid="stAppRunning"], [data-testid="stStatusWidget"]').first.wait_for(state="detached")
     page.locator("h3").filter(has_text="14,846 signatures").wait_for()
     body = page.locator('[data-testid="stMain"]').inner_text()
     for seed in (TITLE, "This petition was submitted during the 2017–2019 Parliament", "This petition is closed",

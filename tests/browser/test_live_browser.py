@@ -36,6 +36,7 @@ def test_live_panel_updates_alone(chromium, live_app):
     live = page.locator(".st-key-live")
     live.get_by_text("1,462,163 signatures").wait_for(timeout=60_000)
     page.get_by_text("Where it is going").first.wait_for()
+    page.get_by_text("Top 10 in the UK").wait_for()  # the rerun that follows the drawn map has been asked for
     sent.clear()
     doc = json.loads(api.docs[700143])
     doc["data"]["attributes"]["signature_count"] = 1_470_000
