@@ -597,19 +597,21 @@ export default function (args) {
     MAPS.set(parentElement, map);
   }
   const first = !map.data;
-  map.update(data, {setStateValue, setTriggerValue}).then(() => {
-    map.layout();
-    // The page sent its first view only: ask for the rest once this drawing has been painted.
+  const askForRest = () => {  // the page sent its first view only: the rest, once this map is painted (or failed)
     if (data.deferred && !map.askedForRest) {
       map.askedForRest = true;
       requestAnimationFrame(() => setTimeout(() => setTriggerValue("drawn", true), 0));
     }
-  })
+  };
+  map.update(data, {setStateValue, setTriggerValue}).then(() => { map.layout(); askForRest(); })
     .catch(e => {
       map.root.dataset.error = String(e);
       delete map.root.dataset.loading;
-      map.stage.append(el("p", {class: "pm-error", role: "alert"},
-                          `The map could not be drawn (${e.message || e}). Reload the page to try again.`));
+      const text = `The map could not be drawn (${e.message || e}). Reload the page to try again.`;
+      const shown = map.stage.querySelector(".pm-error");  // a rerun keeps one message
+      if (shown) shown.textContent = text;
+      else map.stage.append(el("p", {class: "pm-error", role: "alert"}, text));
+      askForRest();
     });
   if (first) map.layout();
   return () => setTimeout(() => {

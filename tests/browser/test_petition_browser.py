@@ -363,3 +363,6 @@ def test_a_missing_geometry_file_says_so_on_the_map(page, app):
     alert.wait_for(timeout=30_000)
     assert "could not be drawn (map geometry 404)" in alert.inner_text()
     assert page.locator("h1").first.inner_text().strip() == TITLE  # the rest of the page is there
+    page.get_by_text("Top 10 in the UK").wait_for()  # and what follows the map comes all the same
+    page.locator('[data-testid="stAppRunning"], [data-testid="stStatusWidget"]').first.wait_for(state="detached")
+    assert page.locator(".pm-error").count() == 1  # the rerun did not add a second message
